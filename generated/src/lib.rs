@@ -42,8 +42,8 @@ pub use client::{Client, ClientBuilder, Server};
 pub use sdkgen_runtime::{
     ApiError, AsyncTokenProvider, BasicAuthProvider, BasicCredentials, BuildError,
     ByteStream, Call, DecodeError, Error, ErrorResponses, FilePart, Hook, HookContext,
-    IntoNullable, MissingFields, Phase, ProviderError, RedirectPolicy, Response,
-    RetryPolicy, TimeoutKind, TokenFuture, TokenProvider,
+    IntoNullable, ItemStream, MissingFields, PageStream, Phase, ProviderError,
+    RedirectPolicy, Response, RetryPolicy, TimeoutKind, TokenFuture, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;

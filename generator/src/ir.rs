@@ -439,6 +439,30 @@ pub struct Field {
     pub constraints: Constraints,
 }
 
+/// How a field's value is wrapped in its struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Wrapping {
+    /// `T`: required and never `null`.
+    Bare,
+    /// `Option<T>`: optional or nullable.
+    Option,
+    /// `Option<Option<T>>`: optional and nullable in a type clients send.
+    DoubleOption,
+}
+
+impl Field {
+    /// How its value is wrapped in the struct.
+    pub fn wrapping(&self) -> Wrapping {
+        if self.double_option {
+            Wrapping::DoubleOption
+        } else if !self.required || self.nullable {
+            Wrapping::Option
+        } else {
+            Wrapping::Bare
+        }
+    }
+}
+
 /// A string enum value.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumVariant {
@@ -604,6 +628,107 @@ pub struct Operation {
     /// The struct of its optional parameters and optional body (`ListUsersParams`), when it
     /// has any: what the call's setters fill, and what the group trait's method takes.
     pub params_type: Option<String>,
+    /// How its pages are walked, when it lists a collection page by page
+    /// (`lower/pagination.rs`).
+    pub pagination: Option<Pagination>,
+}
+
+/// How a paginated list operation's pages are walked: the style, which names the query
+/// parameter moving from page to page and where the response says what comes next, and the
+/// response field holding each page's items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pagination {
+    /// How the next page is asked for, and when there is none.
+    pub style: PageStyle,
+    /// The query parameter setting the page size, when the operation has one.
+    pub size_param: Option<String>,
+    /// The field of the response holding the page's items.
+    pub items: PageItems,
+    /// Where it was decided from.
+    pub source: PaginationSource,
+}
+
+/// The three ways of walking pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PageStyle {
+    /// Numbered pages (`page[number]`, `page`), from the caller's or the server's first.
+    PageNumber {
+        /// The query parameter holding the page number.
+        param: String,
+        /// What the response says about where the page sits, for the stop rule.
+        meta: PageMeta,
+    },
+    /// An offset (`offset`) the response hands back for the next page: stop once it is
+    /// absent, `null` or empty.
+    Offset {
+        /// The query parameter holding the offset.
+        param: String,
+        /// Where the response holds the next offset: the first path present wins.
+        next: Vec<JsonPath>,
+    },
+    /// A cursor (`page[after]`, `cursor`): the response's next-page URI (whose query holds the
+    /// cursor parameter) or the cursor itself; stop once it is absent, `null` or empty.
+    Cursor {
+        /// The query parameter holding the cursor.
+        param: String,
+        /// Where the response holds the next URI or cursor: the first path present wins
+        /// (several when the field sits in the members of a union at different depths).
+        next: Vec<JsonPath>,
+    },
+}
+
+/// What a numbered page's response says about where it sits; each part optional. Without a
+/// total the last page is the first empty one, or the first shorter than the size the
+/// response reports.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PageMeta {
+    /// The page's number (`meta.page.number`).
+    pub number: Option<JsonPath>,
+    /// The page size the server used (`meta.page.size`).
+    pub size: Option<JsonPath>,
+    /// How many there are in all (`meta.page.total`).
+    pub total: Option<PageTotal>,
+}
+
+/// What a numbered page's total counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PageTotal {
+    /// Items in the whole collection: the last page is the one reaching it (`number * size`).
+    Items(JsonPath),
+    /// Pages: the last page is the one numbered so.
+    Pages(JsonPath),
+}
+
+/// A path of JSON property names from the response body's root, e.g. `meta.page.next`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct JsonPath(pub Vec<String>);
+
+impl std::fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+/// The field of a page (the operation's success type, a struct) holding its items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageItems {
+    /// The field's Rust name, e.g. `data`.
+    pub field: String,
+    /// Its JSON property, e.g. `data`.
+    pub json_name: String,
+    /// How the list is wrapped in the page's struct.
+    pub wrapping: Wrapping,
+    /// The type of one item.
+    pub item: TypeRef,
+}
+
+/// Where an operation's pagination was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PaginationSource {
+    /// Its parameters and response shape.
+    Detected,
+    /// Its `x-speakeasy-pagination` extension.
+    Extension,
 }
 
 impl Api {
@@ -696,6 +821,9 @@ impl Api {
             }
             if let Success::Body(ResponseBody::Json(ty)) = &mut op.success {
                 f(ty);
+            }
+            if let Some(pagination) = &mut op.pagination {
+                f(&mut pagination.items.item);
             }
         }
         for payload in self.webhooks.iter_mut().filter_map(|w| w.payload.as_mut()) {

@@ -55,6 +55,8 @@ fn check(dir: &str, crate_ident: &str) {
     let api = surface::of(&files).expect("the crate reads back");
     let mut operations = 0;
     let mut documented = BTreeSet::new();
+    // The streams of paginated calls, documented in their operation's "Pagination" section.
+    let mut streams: Vec<String> = Vec::new();
     for doc in files.iter().filter(|f| f.path.starts_with("docs/")) {
         let mut lines = doc.contents.lines();
         // `(*konnect_sdk::personal_access_tokens::PersonalAccessTokens*, from ...`
@@ -116,6 +118,10 @@ fn check(dir: &str, crate_ident: &str) {
                 let call = quoted(rest.split_once("returning a").expect("the call type").1);
                 let call = call.rsplit("::").next().expect("a type").to_owned();
                 method = Some((name, call));
+            } else if line.contains("lists its results page by page") {
+                let (_, call) = method.as_ref().expect("a paginated operation's section");
+                streams.push(format!("{module}::{call}::pages()"));
+                streams.push(format!("{module}::{call}::items()"));
             } else if line.starts_with("| Argument or setter |") {
                 in_table = true;
             } else if in_table && line.starts_with('|') && !line.starts_with("| ---") {
@@ -132,6 +138,21 @@ fn check(dir: &str, crate_ident: &str) {
         finish(&mut method, &mut arguments, &mut setters);
     }
     assert!(operations > 0, "{dir}: no operation documented");
+    for path in streams {
+        let item = api
+            .get(&path)
+            .unwrap_or_else(|| panic!("{dir}: the docs name `{path}`, which is not public"));
+        let name = path.rsplit("::").next().unwrap_or_default().trim_end_matches("()");
+        let stream = if name == "pages" { "PageStream" } else { "ItemStream" };
+        assert!(
+            item.signature
+                .replace(' ', "")
+                .starts_with(&format!("fn{name}(self)->crate::{stream}<")),
+            "{dir}: `{path}` is `{}`",
+            item.signature
+        );
+        documented.insert(path);
+    }
     // Every method of a group's client and every setter of a call has its row.
     let calls: BTreeSet<String> = documented
         .iter()

@@ -893,3 +893,65 @@ crate::runtime::operation_call! {
     " A call of [`Acls::delete_acl_with_consumer`]: set its optional parameters, then `.await` it."]
     DeleteAclWithConsumerCall < (), DeleteAclWithConsumerError >
 }
+/// How `list-acl` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_ACL_PAGES: crate::runtime::Paginated<
+    crate::models::ListAclResponse,
+    crate::models::Acl,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListAclCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_acl`](Acls::list_acl).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListAclResponse, ListAclError> {
+        self.into_call().pages(&LIST_ACL_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_acl`](Acls::list_acl).
+    pub fn items(self) -> crate::ItemStream<crate::models::Acl, ListAclError> {
+        self.into_call().items(&LIST_ACL_PAGES)
+    }
+}
+/// How `list-acl-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_ACL_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListAclResponse,
+    crate::models::Acl,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListAclWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_acl_with_consumer`](Acls::list_acl_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListAclResponse, ListAclWithConsumerError> {
+        self.into_call().pages(&LIST_ACL_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_acl_with_consumer`](Acls::list_acl_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Acl, ListAclWithConsumerError> {
+        self.into_call().items(&LIST_ACL_WITH_CONSUMER_PAGES)
+    }
+}

@@ -679,3 +679,37 @@ crate::runtime::operation_call! {
     " A call of [`AddOns::update_add_on`]: set its optional parameters, then `.await` it."]
     UpdateAddOnCall < crate ::models::AddOnResponse, UpdateAddOnError >
 }
+/// How `list-add-ons` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_ADD_ONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAddOnsResponse,
+    crate::models::AddOnResponse,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAddOnsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_add_ons`](AddOns::list_add_ons).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListAddOnsResponse, ListAddOnsError> {
+        self.into_call().pages(&LIST_ADD_ONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_add_ons`](AddOns::list_add_ons).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AddOnResponse, ListAddOnsError> {
+        self.into_call().items(&LIST_ADD_ONS_PAGES)
+    }
+}

@@ -712,3 +712,38 @@ crate::runtime::operation_call! {
     " A call of [`AiGatewayAgents::delete_ai_gateway_agent`]: set its optional parameters, then `.await` it."]
     DeleteAiGatewayAgentCall < (), DeleteAiGatewayAgentError >
 }
+/// How `list-ai-gateway-agents` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_AGENTS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayAgentsResponse,
+    crate::models::AiGatewayAgent,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayAgentsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_agents`](AiGatewayAgents::list_ai_gateway_agents).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayAgentsResponse,
+        ListAiGatewayAgentsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_AGENTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_agents`](AiGatewayAgents::list_ai_gateway_agents).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewayAgent, ListAiGatewayAgentsError> {
+        self.into_call().items(&LIST_AI_GATEWAY_AGENTS_PAGES)
+    }
+}

@@ -710,3 +710,41 @@ crate::runtime::operation_call! {
     " A call of [`AiGatewayCaCertificates::delete_ai_gateway_ca_certificate`]: set its optional parameters, then `.await` it."]
     DeleteAiGatewayCaCertificateCall < (), DeleteAiGatewayCaCertificateError >
 }
+/// How `list-ai-gateway-ca-certificates` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayCaCertificatesResponse,
+    crate::models::AiGatewayCaCertificate,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayCaCertificatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_ca_certificates`](AiGatewayCaCertificates::list_ai_gateway_ca_certificates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayCaCertificatesResponse,
+        ListAiGatewayCaCertificatesError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_ca_certificates`](AiGatewayCaCertificates::list_ai_gateway_ca_certificates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayCaCertificate,
+        ListAiGatewayCaCertificatesError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES)
+    }
+}

@@ -707,3 +707,41 @@ crate::runtime::operation_call! {
     " A call of [`AiGatewayCertificates::delete_ai_gateway_certificate`]: set its optional parameters, then `.await` it."]
     DeleteAiGatewayCertificateCall < (), DeleteAiGatewayCertificateError >
 }
+/// How `list-ai-gateway-certificates` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CERTIFICATES_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayCertificatesResponse,
+    crate::models::AiGatewayCertificate,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayCertificatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_certificates`](AiGatewayCertificates::list_ai_gateway_certificates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayCertificatesResponse,
+        ListAiGatewayCertificatesError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CERTIFICATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_certificates`](AiGatewayCertificates::list_ai_gateway_certificates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayCertificate,
+        ListAiGatewayCertificatesError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CERTIFICATES_PAGES)
+    }
+}

@@ -1367,3 +1367,79 @@ crate::runtime::operation_call! {
     " A call of [`AiGatewayConfigStores::delete_ai_gateway_config_store_secret`]: set its optional parameters, then `.await` it."]
     DeleteAiGatewayConfigStoreSecretCall < (), DeleteAiGatewayConfigStoreSecretError >
 }
+/// How `list-ai-gateway-config-stores` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONFIG_STORES_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConfigStoresResponse,
+    crate::models::AiGatewayConfigStore,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayConfigStoresCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_config_stores`](AiGatewayConfigStores::list_ai_gateway_config_stores).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConfigStoresResponse,
+        ListAiGatewayConfigStoresError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONFIG_STORES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_config_stores`](AiGatewayConfigStores::list_ai_gateway_config_stores).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConfigStore,
+        ListAiGatewayConfigStoresError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONFIG_STORES_PAGES)
+    }
+}
+/// How `list-ai-gateway-config-store-secrets` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConfigStoreSecretsResponse,
+    crate::models::AiGatewayConfigStoreSecret,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayConfigStoreSecretsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_config_store_secrets`](AiGatewayConfigStores::list_ai_gateway_config_store_secrets).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConfigStoreSecretsResponse,
+        ListAiGatewayConfigStoreSecretsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_config_store_secrets`](AiGatewayConfigStores::list_ai_gateway_config_store_secrets).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConfigStoreSecret,
+        ListAiGatewayConfigStoreSecretsError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES)
+    }
+}

@@ -1071,3 +1071,79 @@ crate::runtime::operation_call! {
     " A call of [`AiGatewayConsumerGroups::delete_ai_gateway_consumer_group`]: set its optional parameters, then `.await` it."]
     DeleteAiGatewayConsumerGroupCall < (), DeleteAiGatewayConsumerGroupError >
 }
+/// How `list-ai-gateway-consumer-groups` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConsumerGroupsResponse,
+    crate::models::AiGatewayConsumerGroup,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayConsumerGroupsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_groups`](AiGatewayConsumerGroups::list_ai_gateway_consumer_groups).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumerGroupsResponse,
+        ListAiGatewayConsumerGroupsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_groups`](AiGatewayConsumerGroups::list_ai_gateway_consumer_groups).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumerGroup,
+        ListAiGatewayConsumerGroupsError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES)
+    }
+}
+/// How `list-ai-gateway-consumers-in-consumer-group` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConsumersResponse,
+    crate::models::AiGatewayConsumer,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayConsumersInConsumerGroupCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumers_in_consumer_group`](AiGatewayConsumerGroups::list_ai_gateway_consumers_in_consumer_group).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumersResponse,
+        ListAiGatewayConsumersInConsumerGroupError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumers_in_consumer_group`](AiGatewayConsumerGroups::list_ai_gateway_consumers_in_consumer_group).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumer,
+        ListAiGatewayConsumersInConsumerGroupError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES)
+    }
+}

@@ -1433,3 +1433,117 @@ crate::runtime::operation_call! {
     ::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
     UpdateAiGatewayConsumerGroupsForConsumerError >
 }
+/// How `list-ai-gateway-consumers` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMERS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConsumersResponse,
+    crate::models::AiGatewayConsumer,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayConsumersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumers`](AiGatewayConsumers::list_ai_gateway_consumers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumersResponse,
+        ListAiGatewayConsumersError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumers`](AiGatewayConsumers::list_ai_gateway_consumers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumer,
+        ListAiGatewayConsumersError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMERS_PAGES)
+    }
+}
+/// How `list-ai-gateway-consumer-credentials` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConsumerCredentialsResponse,
+    crate::models::AiGatewayConsumerCredential,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayConsumerCredentialsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_credentials`](AiGatewayConsumers::list_ai_gateway_consumer_credentials).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumerCredentialsResponse,
+        ListAiGatewayConsumerCredentialsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_credentials`](AiGatewayConsumers::list_ai_gateway_consumer_credentials).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumerCredential,
+        ListAiGatewayConsumerCredentialsError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES)
+    }
+}
+/// How `list-ai-gateway-consumer-groups-for-consumer` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConsumerGroupsResponse,
+    crate::models::AiGatewayConsumerGroup,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayConsumerGroupsForConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_groups_for_consumer`](AiGatewayConsumers::list_ai_gateway_consumer_groups_for_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumerGroupsResponse,
+        ListAiGatewayConsumerGroupsForConsumerError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_groups_for_consumer`](AiGatewayConsumers::list_ai_gateway_consumer_groups_for_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumerGroup,
+        ListAiGatewayConsumerGroupsForConsumerError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES)
+    }
+}

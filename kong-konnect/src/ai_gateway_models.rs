@@ -752,3 +752,38 @@ crate::runtime::operation_call! {
     " A call of [`AiGatewayModels::delete_ai_gateway_model`]: set its optional parameters, then `.await` it."]
     DeleteAiGatewayModelCall < (), DeleteAiGatewayModelError >
 }
+/// How `list-ai-gateway-models` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_MODELS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayModelsResponse,
+    crate::models::AiGatewayModel,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayModelsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_models`](AiGatewayModels::list_ai_gateway_models).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayModelsResponse,
+        ListAiGatewayModelsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_MODELS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_models`](AiGatewayModels::list_ai_gateway_models).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewayModel, ListAiGatewayModelsError> {
+        self.into_call().items(&LIST_AI_GATEWAY_MODELS_PAGES)
+    }
+}

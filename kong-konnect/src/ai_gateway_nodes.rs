@@ -396,3 +396,41 @@ crate::runtime::operation_call! {
     GetAiGatewayNodeCall < crate ::models::AiGatewayDataPlaneNode, GetAiGatewayNodeError
     >
 }
+/// How `list-ai-gateway-nodes` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_NODES_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayNodesResponse,
+    crate::models::AiGatewayDataPlaneNode,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayNodesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_nodes`](AiGatewayNodes::list_ai_gateway_nodes).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayNodesResponse,
+        ListAiGatewayNodesError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_NODES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_nodes`](AiGatewayNodes::list_ai_gateway_nodes).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayDataPlaneNode,
+        ListAiGatewayNodesError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_NODES_PAGES)
+    }
+}

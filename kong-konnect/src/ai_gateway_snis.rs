@@ -1280,3 +1280,76 @@ crate::runtime::operation_call! {
     " A call of [`AiGatewaySnis::delete_ai_gateway_sni`]: set its optional parameters, then `.await` it."]
     DeleteAiGatewaySniCall < (), DeleteAiGatewaySniError >
 }
+/// How `list-ai-gateway-snis-for-certificate` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewaySnisResponse,
+    crate::models::AiGatewaySni,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewaySnisForCertificateCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_snis_for_certificate`](AiGatewaySnis::list_ai_gateway_snis_for_certificate).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewaySnisResponse,
+        ListAiGatewaySnisForCertificateError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_snis_for_certificate`](AiGatewaySnis::list_ai_gateway_snis_for_certificate).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewaySni,
+        ListAiGatewaySnisForCertificateError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES)
+    }
+}
+/// How `list-ai-gateway-snis` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_SNIS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewaySnisResponse,
+    crate::models::AiGatewaySni,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewaySnisCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_snis`](AiGatewaySnis::list_ai_gateway_snis).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewaySnisResponse,
+        ListAiGatewaySnisError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_SNIS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_snis`](AiGatewaySnis::list_ai_gateway_snis).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewaySni, ListAiGatewaySnisError> {
+        self.into_call().items(&LIST_AI_GATEWAY_SNIS_PAGES)
+    }
+}

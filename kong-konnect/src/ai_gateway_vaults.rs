@@ -712,3 +712,38 @@ crate::runtime::operation_call! {
     " A call of [`AiGatewayVaults::delete_ai_gateway_vault`]: set its optional parameters, then `.await` it."]
     DeleteAiGatewayVaultCall < (), DeleteAiGatewayVaultError >
 }
+/// How `list-ai-gateway-vaults` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_VAULTS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayVaultsResponse,
+    crate::models::AiGatewayVault,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListAiGatewayVaultsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_vaults`](AiGatewayVaults::list_ai_gateway_vaults).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayVaultsResponse,
+        ListAiGatewayVaultsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_VAULTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_vaults`](AiGatewayVaults::list_ai_gateway_vaults).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewayVault, ListAiGatewayVaultsError> {
+        self.into_call().items(&LIST_AI_GATEWAY_VAULTS_PAGES)
+    }
+}

@@ -835,3 +835,74 @@ impl ListApiRegistrationsCall {
         self
     }
 }
+/// How `list-apis` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_APIS_PAGES: crate::runtime::Paginated<
+    crate::models::ListApiResponse,
+    crate::models::ApiResponseSchema,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListApisCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_apis`](Api::list_apis).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListApiResponse, ListApisError> {
+        self.into_call().pages(&LIST_APIS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_apis`](Api::list_apis).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ApiResponseSchema, ListApisError> {
+        self.into_call().items(&LIST_APIS_PAGES)
+    }
+}
+/// How `list-api-registrations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_REGISTRATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ApiRegistrationsListResponse,
+    crate::models::ApiRegistration,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListApiRegistrationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_registrations`](Api::list_api_registrations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ApiRegistrationsListResponse,
+        ListApiRegistrationsError,
+    > {
+        self.into_call().pages(&LIST_API_REGISTRATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_registrations`](Api::list_api_registrations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ApiRegistration, ListApiRegistrationsError> {
+        self.into_call().items(&LIST_API_REGISTRATIONS_PAGES)
+    }
+}

@@ -976,3 +976,68 @@ crate::runtime::operation_call! {
     " A call of [`ApiKeys::get_key_auth`]: set its optional parameters, then `.await` it."]
     GetKeyAuthCall < crate ::models::KeyAuth, GetKeyAuthError >
 }
+/// How `list-key-auth-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListKeyAuthResponse,
+    crate::models::KeyAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListKeyAuthWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_auth_with_consumer`](ApiKeys::list_key_auth_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListKeyAuthResponse,
+        ListKeyAuthWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_KEY_AUTH_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_auth_with_consumer`](ApiKeys::list_key_auth_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::KeyAuth, ListKeyAuthWithConsumerError> {
+        self.into_call().items(&LIST_KEY_AUTH_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-key-auth` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_AUTH_PAGES: crate::runtime::Paginated<
+    crate::models::ListKeyAuthResponse,
+    crate::models::KeyAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListKeyAuthCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_auth`](ApiKeys::list_key_auth).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListKeyAuthResponse, ListKeyAuthError> {
+        self.into_call().pages(&LIST_KEY_AUTH_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_auth`](ApiKeys::list_key_auth).
+    pub fn items(self) -> crate::ItemStream<crate::models::KeyAuth, ListKeyAuthError> {
+        self.into_call().items(&LIST_KEY_AUTH_PAGES)
+    }
+}

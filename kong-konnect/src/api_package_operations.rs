@@ -552,3 +552,43 @@ crate::runtime::operation_call! {
     " A call of [`ApiPackageOperations::remove_api_package_operation`]: set its optional parameters, then `.await` it."]
     RemoveApiPackageOperationCall < (), RemoveApiPackageOperationError >
 }
+/// How `list-api-packages-operations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_PACKAGES_OPERATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListApiPackageOperationsResponse,
+    crate::models::ApiPackageOperationResponseSchema,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListApiPackagesOperationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_packages_operations`](ApiPackageOperations::list_api_packages_operations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApiPackageOperationsResponse,
+        ListApiPackagesOperationsError,
+    > {
+        self.into_call().pages(&LIST_API_PACKAGES_OPERATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_packages_operations`](ApiPackageOperations::list_api_packages_operations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApiPackageOperationResponseSchema,
+        ListApiPackagesOperationsError,
+    > {
+        self.into_call().items(&LIST_API_PACKAGES_OPERATIONS_PAGES)
+    }
+}

@@ -1002,3 +1002,83 @@ impl ListPortalApiPublicationsCall {
         self
     }
 }
+/// How `list-api-publications` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_PUBLICATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListApiPublications,
+    crate::models::ApiPublicationListItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListApiPublicationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_publications`](ApiPublication::list_api_publications).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApiPublications,
+        ListApiPublicationsError,
+    > {
+        self.into_call().pages(&LIST_API_PUBLICATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_publications`](ApiPublication::list_api_publications).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApiPublicationListItem,
+        ListApiPublicationsError,
+    > {
+        self.into_call().items(&LIST_API_PUBLICATIONS_PAGES)
+    }
+}
+/// How `list-portal-api-publications` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_API_PUBLICATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListPublications,
+    crate::models::PublicationListItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListPortalApiPublicationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_api_publications`](ApiPublication::list_portal_api_publications).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPublications,
+        ListPortalApiPublicationsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_API_PUBLICATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_api_publications`](ApiPublication::list_portal_api_publications).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::PublicationListItem,
+        ListPortalApiPublicationsError,
+    > {
+        self.into_call().items(&LIST_PORTAL_API_PUBLICATIONS_PAGES)
+    }
+}

@@ -1102,3 +1102,83 @@ crate::runtime::operation_call! {
     DeleteApplicationRegistrationConsumerCall < (),
     DeleteApplicationRegistrationConsumerError >
 }
+/// How `list-registrations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_REGISTRATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListApplicationRegistrationsResponse,
+    crate::models::ApplicationRegistration,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListRegistrationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_registrations`](ApplicationRegistrations::list_registrations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApplicationRegistrationsResponse,
+        ListRegistrationsError,
+    > {
+        self.into_call().pages(&LIST_REGISTRATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_registrations`](ApplicationRegistrations::list_registrations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApplicationRegistration,
+        ListRegistrationsError,
+    > {
+        self.into_call().items(&LIST_REGISTRATIONS_PAGES)
+    }
+}
+/// How `list-registrations-by-application` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_REGISTRATIONS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
+    crate::models::ListApplicationRegistrationsResponse,
+    crate::models::ApplicationRegistration,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListRegistrationsByApplicationCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_registrations_by_application`](ApplicationRegistrations::list_registrations_by_application).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApplicationRegistrationsResponse,
+        ListRegistrationsByApplicationError,
+    > {
+        self.into_call().pages(&LIST_REGISTRATIONS_BY_APPLICATION_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_registrations_by_application`](ApplicationRegistrations::list_registrations_by_application).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApplicationRegistration,
+        ListRegistrationsByApplicationError,
+    > {
+        self.into_call().items(&LIST_REGISTRATIONS_BY_APPLICATION_PAGES)
+    }
+}

@@ -1059,3 +1059,120 @@ impl ListDevelopersByApplicationCall {
         self
     }
 }
+/// How `list-applications` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_APPLICATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListApplicationsResponse,
+    crate::models::Application,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListApplicationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_applications`](Applications::list_applications).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApplicationsResponse,
+        ListApplicationsError,
+    > {
+        self.into_call().pages(&LIST_APPLICATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_applications`](Applications::list_applications).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Application, ListApplicationsError> {
+        self.into_call().items(&LIST_APPLICATIONS_PAGES)
+    }
+}
+/// How `list-credentials-by-application` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CREDENTIALS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
+    crate::models::ListCredentialsResponse,
+    crate::models::CredentialListItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListCredentialsByApplicationCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_credentials_by_application`](Applications::list_credentials_by_application).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCredentialsResponse,
+        ListCredentialsByApplicationError,
+    > {
+        self.into_call().pages(&LIST_CREDENTIALS_BY_APPLICATION_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_credentials_by_application`](Applications::list_credentials_by_application).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CredentialListItem,
+        ListCredentialsByApplicationError,
+    > {
+        self.into_call().items(&LIST_CREDENTIALS_BY_APPLICATION_PAGES)
+    }
+}
+/// How `list-developers-by-application` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_DEVELOPERS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
+    crate::models::ListApplicationDevelopersResponse,
+    crate::models::ApplicationDeveloperDetailed,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListDevelopersByApplicationCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_developers_by_application`](Applications::list_developers_by_application).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApplicationDevelopersResponse,
+        ListDevelopersByApplicationError,
+    > {
+        self.into_call().pages(&LIST_DEVELOPERS_BY_APPLICATION_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_developers_by_application`](Applications::list_developers_by_application).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApplicationDeveloperDetailed,
+        ListDevelopersByApplicationError,
+    > {
+        self.into_call().items(&LIST_DEVELOPERS_BY_APPLICATION_PAGES)
+    }
+}

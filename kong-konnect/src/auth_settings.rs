@@ -2205,3 +2205,115 @@ crate::runtime::operation_call! {
     " A call of [`AuthSettings::delete_idp_team_group_mapping`]: set its optional parameters, then `.await` it."]
     DeleteIdpTeamGroupMappingCall < (), DeleteIdpTeamGroupMappingError >
 }
+/// How `get-team-group-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::PortalTeamGroupMappingResponse,
+    crate::models::TeamGroupMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl GetTeamGroupMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_team_group_mappings`](AuthSettings::get_team_group_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::PortalTeamGroupMappingResponse,
+        GetTeamGroupMappingsError,
+    > {
+        self.into_call().pages(&GET_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_team_group_mappings`](AuthSettings::get_team_group_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::TeamGroupMapping, GetTeamGroupMappingsError> {
+        self.into_call().items(&GET_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+}
+/// How `get-idp-team-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_IDP_TEAM_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::TeamMappingResponse,
+    crate::models::TeamMappingResponseDataItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl GetIdpTeamMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_idp_team_mappings`](AuthSettings::get_idp_team_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::TeamMappingResponse, GetIdpTeamMappingsError> {
+        self.into_call().pages(&GET_IDP_TEAM_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_idp_team_mappings`](AuthSettings::get_idp_team_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::TeamMappingResponseDataItem,
+        GetIdpTeamMappingsError,
+    > {
+        self.into_call().items(&GET_IDP_TEAM_MAPPINGS_PAGES)
+    }
+}
+/// How `list-idp-team-group-mappings` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::ListIdpTeamGroupMappingsResponse,
+    crate::models::IdpTeamGroupMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListIdpTeamGroupMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_idp_team_group_mappings`](AuthSettings::list_idp_team_group_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListIdpTeamGroupMappingsResponse,
+        ListIdpTeamGroupMappingsError,
+    > {
+        self.into_call().pages(&LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_idp_team_group_mappings`](AuthSettings::list_idp_team_group_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::IdpTeamGroupMapping,
+        ListIdpTeamGroupMappingsError,
+    > {
+        self.into_call().items(&LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+}

@@ -937,3 +937,70 @@ crate::runtime::operation_call! {
     " A call of [`BasicAuthCredentials::delete_basic_auth_with_consumer`]: set its optional parameters, then `.await` it."]
     DeleteBasicAuthWithConsumerCall < (), DeleteBasicAuthWithConsumerError >
 }
+/// How `list-basic-auth` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_BASIC_AUTH_PAGES: crate::runtime::Paginated<
+    crate::models::ListBasicAuthResponse,
+    crate::models::BasicAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListBasicAuthCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_basic_auth`](BasicAuthCredentials::list_basic_auth).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListBasicAuthResponse, ListBasicAuthError> {
+        self.into_call().pages(&LIST_BASIC_AUTH_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_basic_auth`](BasicAuthCredentials::list_basic_auth).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::BasicAuth, ListBasicAuthError> {
+        self.into_call().items(&LIST_BASIC_AUTH_PAGES)
+    }
+}
+/// How `list-basic-auth-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_BASIC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListBasicAuthResponse,
+    crate::models::BasicAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListBasicAuthWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_basic_auth_with_consumer`](BasicAuthCredentials::list_basic_auth_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListBasicAuthResponse,
+        ListBasicAuthWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_BASIC_AUTH_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_basic_auth_with_consumer`](BasicAuthCredentials::list_basic_auth_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::BasicAuth, ListBasicAuthWithConsumerError> {
+        self.into_call().items(&LIST_BASIC_AUTH_WITH_CONSUMER_PAGES)
+    }
+}

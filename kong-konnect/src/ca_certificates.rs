@@ -611,3 +611,38 @@ crate::runtime::operation_call! {
     " A call of [`CaCertificates::delete_ca_certificate`]: set its optional parameters, then `.await` it."]
     DeleteCaCertificateCall < (), DeleteCaCertificateError >
 }
+/// How `list-ca_certificate` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CA_CERTIFICATE_PAGES: crate::runtime::Paginated<
+    crate::models::ListCaCertificateResponse,
+    crate::models::CaCertificate,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListCaCertificateCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ca_certificate`](CaCertificates::list_ca_certificate).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCaCertificateResponse,
+        ListCaCertificateError,
+    > {
+        self.into_call().pages(&LIST_CA_CERTIFICATE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ca_certificate`](CaCertificates::list_ca_certificate).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::CaCertificate, ListCaCertificateError> {
+        self.into_call().items(&LIST_CA_CERTIFICATE_PAGES)
+    }
+}

@@ -226,3 +226,43 @@ impl ListCatalogResourceServicesCall {
         self
     }
 }
+/// How `list-catalog-resource-services` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_RESOURCE_SERVICES_PAGES: crate::runtime::Paginated<
+    crate::models::ListCatalogServicesResponse,
+    crate::models::CatalogService,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListCatalogResourceServicesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_resource_services`](CatalogResourceServices::list_catalog_resource_services).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCatalogServicesResponse,
+        ListCatalogResourceServicesError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_RESOURCE_SERVICES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_resource_services`](CatalogResourceServices::list_catalog_resource_services).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogService,
+        ListCatalogResourceServicesError,
+    > {
+        self.into_call().items(&LIST_CATALOG_RESOURCE_SERVICES_PAGES)
+    }
+}

@@ -746,3 +746,83 @@ crate::runtime::operation_call! {
     " A call of [`CatalogServiceApiMappings::delete_catalog_service_api_mapping`]: set its optional parameters, then `.await` it."]
     DeleteCatalogServiceApiMappingCall < (), DeleteCatalogServiceApiMappingError >
 }
+/// How `list-service-mappings-for-api` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SERVICE_MAPPINGS_FOR_API_PAGES: crate::runtime::Paginated<
+    crate::models::ListServiceMappingsForApiResponse,
+    crate::models::CatalogServiceApiMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListServiceMappingsForApiCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_service_mappings_for_api`](CatalogServiceApiMappings::list_service_mappings_for_api).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListServiceMappingsForApiResponse,
+        ListServiceMappingsForApiError,
+    > {
+        self.into_call().pages(&LIST_SERVICE_MAPPINGS_FOR_API_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_service_mappings_for_api`](CatalogServiceApiMappings::list_service_mappings_for_api).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogServiceApiMapping,
+        ListServiceMappingsForApiError,
+    > {
+        self.into_call().items(&LIST_SERVICE_MAPPINGS_FOR_API_PAGES)
+    }
+}
+/// How `list-catalog-service-api-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::ListServiceMappingsForApiResponse,
+    crate::models::CatalogServiceApiMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListCatalogServiceApiMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_api_mappings`](CatalogServiceApiMappings::list_catalog_service_api_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListServiceMappingsForApiResponse,
+        ListCatalogServiceApiMappingsError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_api_mappings`](CatalogServiceApiMappings::list_catalog_service_api_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogServiceApiMapping,
+        ListCatalogServiceApiMappingsError,
+    > {
+        self.into_call().items(&LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES)
+    }
+}

@@ -582,3 +582,38 @@ crate::runtime::operation_call! {
     " A call of [`Certificates::delete_certificate`]: set its optional parameters, then `.await` it."]
     DeleteCertificateCall < (), DeleteCertificateError >
 }
+/// How `list-certificate` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CERTIFICATE_PAGES: crate::runtime::Paginated<
+    crate::models::ListCertificateResponse,
+    crate::models::Certificate,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListCertificateCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_certificate`](Certificates::list_certificate).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCertificateResponse,
+        ListCertificateError,
+    > {
+        self.into_call().pages(&LIST_CERTIFICATE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_certificate`](Certificates::list_certificate).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Certificate, ListCertificateError> {
+        self.into_call().items(&LIST_CERTIFICATE_PAGES)
+    }
+}

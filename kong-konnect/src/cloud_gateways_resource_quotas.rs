@@ -447,3 +447,80 @@ crate::runtime::operation_call! {
     " A call of [`CloudGatewaysResourceQuotas::get_resource_quota`]: set its optional parameters, then `.await` it."]
     GetResourceQuotaCall < crate ::models::ResourceQuota, GetResourceQuotaError >
 }
+/// How `list-default-resource-quotas` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_DEFAULT_RESOURCE_QUOTAS_PAGES: crate::runtime::Paginated<
+    crate::models::ListDefaultResourceQuotasResponse,
+    crate::models::DefaultResourceQuota,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListDefaultResourceQuotasCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_default_resource_quotas`](CloudGatewaysResourceQuotas::list_default_resource_quotas).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDefaultResourceQuotasResponse,
+        ListDefaultResourceQuotasError,
+    > {
+        self.into_call().pages(&LIST_DEFAULT_RESOURCE_QUOTAS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_default_resource_quotas`](CloudGatewaysResourceQuotas::list_default_resource_quotas).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::DefaultResourceQuota,
+        ListDefaultResourceQuotasError,
+    > {
+        self.into_call().items(&LIST_DEFAULT_RESOURCE_QUOTAS_PAGES)
+    }
+}
+/// How `list-resource-quotas` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_RESOURCE_QUOTAS_PAGES: crate::runtime::Paginated<
+    crate::models::ListResourceQuotasResponse,
+    crate::models::ResourceQuota,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListResourceQuotasCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_quotas`](CloudGatewaysResourceQuotas::list_resource_quotas).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListResourceQuotasResponse,
+        ListResourceQuotasError,
+    > {
+        self.into_call().pages(&LIST_RESOURCE_QUOTAS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_quotas`](CloudGatewaysResourceQuotas::list_resource_quotas).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ResourceQuota, ListResourceQuotasError> {
+        self.into_call().items(&LIST_RESOURCE_QUOTAS_PAGES)
+    }
+}

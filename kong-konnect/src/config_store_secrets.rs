@@ -702,3 +702,41 @@ crate::runtime::operation_call! {
     " A call of [`ConfigStoreSecrets::delete_config_store_secret`]: set its optional parameters, then `.await` it."]
     DeleteConfigStoreSecretCall < (), DeleteConfigStoreSecretError >
 }
+/// How `list-config-store-secrets` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
+    crate::models::ListConfigStoreSecretsResponse,
+    crate::models::ConfigStoreSecret,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListConfigStoreSecretsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_config_store_secrets`](ConfigStoreSecrets::list_config_store_secrets).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConfigStoreSecretsResponse,
+        ListConfigStoreSecretsError,
+    > {
+        self.into_call().pages(&LIST_CONFIG_STORE_SECRETS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_config_store_secrets`](ConfigStoreSecrets::list_config_store_secrets).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ConfigStoreSecret,
+        ListConfigStoreSecretsError,
+    > {
+        self.into_call().items(&LIST_CONFIG_STORE_SECRETS_PAGES)
+    }
+}

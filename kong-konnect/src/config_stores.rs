@@ -698,3 +698,38 @@ impl DeleteConfigStoreCall {
         self
     }
 }
+/// How `list-config-stores` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_CONFIG_STORES_PAGES: crate::runtime::Paginated<
+    crate::models::ListConfigStoresResponse,
+    crate::models::ConfigStore,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListConfigStoresCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_config_stores`](ConfigStores::list_config_stores).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConfigStoresResponse,
+        ListConfigStoresError,
+    > {
+        self.into_call().pages(&LIST_CONFIG_STORES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_config_stores`](ConfigStores::list_config_stores).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ConfigStore, ListConfigStoresError> {
+        self.into_call().items(&LIST_CONFIG_STORES_PAGES)
+    }
+}

@@ -1149,3 +1149,73 @@ crate::runtime::operation_call! {
     " A call of [`ConsumerGroups::remove_consumer_from_group`]: set its optional parameters, then `.await` it."]
     RemoveConsumerFromGroupCall < (), RemoveConsumerFromGroupError >
 }
+/// How `list-consumer_group` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+    crate::models::ListConsumerGroupResponse,
+    crate::models::ConsumerGroup,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListConsumerGroupCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer_group`](ConsumerGroups::list_consumer_group).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConsumerGroupResponse,
+        ListConsumerGroupError,
+    > {
+        self.into_call().pages(&LIST_CONSUMER_GROUP_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer_group`](ConsumerGroups::list_consumer_group).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ConsumerGroup, ListConsumerGroupError> {
+        self.into_call().items(&LIST_CONSUMER_GROUP_PAGES)
+    }
+}
+/// How `list-consumers-for-consumer-group` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+    crate::models::ListConsumerResponse,
+    crate::models::Consumer,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListConsumersForConsumerGroupCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumers_for_consumer_group`](ConsumerGroups::list_consumers_for_consumer_group).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConsumerResponse,
+        ListConsumersForConsumerGroupError,
+    > {
+        self.into_call().pages(&LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumers_for_consumer_group`](ConsumerGroups::list_consumers_for_consumer_group).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Consumer, ListConsumersForConsumerGroupError> {
+        self.into_call().items(&LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES)
+    }
+}

@@ -1121,3 +1121,71 @@ crate::runtime::operation_call! {
     " A call of [`Consumers::remove_consumer_from_consumer_group`]: set its optional parameters, then `.await` it."]
     RemoveConsumerFromConsumerGroupCall < (), RemoveConsumerFromConsumerGroupError >
 }
+/// How `list-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListConsumerResponse,
+    crate::models::Consumer,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer`](Consumers::list_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListConsumerResponse, ListConsumerError> {
+        self.into_call().pages(&LIST_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer`](Consumers::list_consumer).
+    pub fn items(self) -> crate::ItemStream<crate::models::Consumer, ListConsumerError> {
+        self.into_call().items(&LIST_CONSUMER_PAGES)
+    }
+}
+/// How `list-consumer-groups-for-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListConsumerGroupResponse,
+    crate::models::ConsumerGroup,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListConsumerGroupsForConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer_groups_for_consumer`](Consumers::list_consumer_groups_for_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConsumerGroupResponse,
+        ListConsumerGroupsForConsumerError,
+    > {
+        self.into_call().pages(&LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer_groups_for_consumer`](Consumers::list_consumer_groups_for_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ConsumerGroup,
+        ListConsumerGroupsForConsumerError,
+    > {
+        self.into_call().items(&LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES)
+    }
+}

@@ -776,3 +776,41 @@ crate::runtime::operation_call! {
     GetControlPlanesIdGroupStatusCall < crate
     ::models::GetControlPlanesIdGroupStatusResponse, GetControlPlanesIdGroupStatusError >
 }
+/// How `get-control-planes-id-group-memberships` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES: crate::runtime::Paginated<
+    crate::models::GetControlPlanesIdGroupMembershipsResponse,
+    crate::models::ControlPlane,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl GetControlPlanesIdGroupMembershipsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_control_planes_id_group_memberships`](ControlPlaneGroups::get_control_planes_id_group_memberships).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::GetControlPlanesIdGroupMembershipsResponse,
+        GetControlPlanesIdGroupMembershipsError,
+    > {
+        self.into_call().pages(&GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_control_planes_id_group_memberships`](ControlPlaneGroups::get_control_planes_id_group_memberships).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ControlPlane,
+        GetControlPlanesIdGroupMembershipsError,
+    > {
+        self.into_call().items(&GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES)
+    }
+}

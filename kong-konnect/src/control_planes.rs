@@ -740,3 +740,40 @@ crate::runtime::operation_call! {
     " A call of [`ControlPlanes::update_control_plane`]: set its optional parameters, then `.await` it."]
     UpdateControlPlaneCall < crate ::models::ControlPlane, UpdateControlPlaneError >
 }
+/// How `list-control-planes` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CONTROL_PLANES_PAGES: crate::runtime::Paginated<
+    crate::models::ListControlPlanesResponse,
+    crate::models::ControlPlane,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Pages(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListControlPlanesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_control_planes`](ControlPlanes::list_control_planes).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListControlPlanesResponse,
+        ListControlPlanesError,
+    > {
+        self.into_call().pages(&LIST_CONTROL_PLANES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_control_planes`](ControlPlanes::list_control_planes).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ControlPlane, ListControlPlanesError> {
+        self.into_call().items(&LIST_CONTROL_PLANES_PAGES)
+    }
+}

@@ -744,3 +744,41 @@ crate::runtime::operation_call! {
     " A call of [`CustomPluginSchemas::delete_plugin_schemas`]: set its optional parameters, then `.await` it."]
     DeletePluginSchemasCall < (), DeletePluginSchemasError >
 }
+/// How `list-plugin-schemas` walks its pages: a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none.
+static LIST_PLUGIN_SCHEMAS_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginSchemasResponse,
+    crate::models::GetPluginSchemaResponseItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["items"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["page", "next"]],
+        },
+    },
+    items: |page| page.items.unwrap_or_default(),
+};
+impl ListPluginSchemasCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_schemas`](CustomPluginSchemas::list_plugin_schemas).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPluginSchemasResponse,
+        ListPluginSchemasError,
+    > {
+        self.into_call().pages(&LIST_PLUGIN_SCHEMAS_PAGES)
+    }
+    /// The `items` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_schemas`](CustomPluginSchemas::list_plugin_schemas).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GetPluginSchemaResponseItem,
+        ListPluginSchemasError,
+    > {
+        self.into_call().items(&LIST_PLUGIN_SCHEMAS_PAGES)
+    }
+}

@@ -620,3 +620,38 @@ crate::runtime::operation_call! {
     " A call of [`CustomPlugins::delete_custom_plugin`]: set its optional parameters, then `.await` it."]
     DeleteCustomPluginCall < (), DeleteCustomPluginError >
 }
+/// How `list-custom-plugin` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CUSTOM_PLUGIN_PAGES: crate::runtime::Paginated<
+    crate::models::ListCustomPluginResponse,
+    crate::models::CustomPlugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListCustomPluginCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_custom_plugin`](CustomPlugins::list_custom_plugin).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCustomPluginResponse,
+        ListCustomPluginError,
+    > {
+        self.into_call().pages(&LIST_CUSTOM_PLUGIN_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_custom_plugin`](CustomPlugins::list_custom_plugin).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::CustomPlugin, ListCustomPluginError> {
+        self.into_call().items(&LIST_CUSTOM_PLUGIN_PAGES)
+    }
+}

@@ -738,3 +738,37 @@ crate::runtime::operation_call! {
     " A call of [`Dashboards::dashboards_delete`]: set its optional parameters, then `.await` it."]
     DashboardsDeleteCall < (), DashboardsDeleteError >
 }
+/// How `dashboards-list` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static DASHBOARDS_LIST_PAGES: crate::runtime::Paginated<
+    crate::models::DashboardsListResponse,
+    crate::models::DashboardResponse,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl DashboardsListCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`dashboards_list`](Dashboards::dashboards_list).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::DashboardsListResponse, DashboardsListError> {
+        self.into_call().pages(&DASHBOARDS_LIST_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`dashboards_list`](Dashboards::dashboards_list).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::DashboardResponse, DashboardsListError> {
+        self.into_call().items(&DASHBOARDS_LIST_PAGES)
+    }
+}

@@ -936,3 +936,40 @@ crate::runtime::operation_call! {
     VerifyDcrProviderCall < crate ::models::VerifyDcrProviderResponse,
     VerifyDcrProviderError >
 }
+/// How `list-dcr-providers` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_DCR_PROVIDERS_PAGES: crate::runtime::Paginated<
+    crate::models::ListDcrProvidersResponse,
+    crate::models::DcrProviderResponse,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListDcrProvidersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_dcr_providers`](DcrProviders::list_dcr_providers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDcrProvidersResponse,
+        ListDcrProvidersError,
+    > {
+        self.into_call().pages(&LIST_DCR_PROVIDERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_dcr_providers`](DcrProviders::list_dcr_providers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::DcrProviderResponse, ListDcrProvidersError> {
+        self.into_call().items(&LIST_DCR_PROVIDERS_PAGES)
+    }
+}

@@ -929,3 +929,76 @@ crate::runtime::operation_call! {
     " A call of [`DegraphqlRoutes::delete_degraphql_route_with_service`]: set its optional parameters, then `.await` it."]
     DeleteDegraphqlRouteWithServiceCall < (), DeleteDegraphqlRouteWithServiceError >
 }
+/// How `list-degraphql_route` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_DEGRAPHQL_ROUTE_PAGES: crate::runtime::Paginated<
+    crate::models::ListDegraphqlRouteResponse,
+    crate::models::DegraphqlRoute,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListDegraphqlRouteCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_degraphql_route`](DegraphqlRoutes::list_degraphql_route).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDegraphqlRouteResponse,
+        ListDegraphqlRouteError,
+    > {
+        self.into_call().pages(&LIST_DEGRAPHQL_ROUTE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_degraphql_route`](DegraphqlRoutes::list_degraphql_route).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::DegraphqlRoute, ListDegraphqlRouteError> {
+        self.into_call().items(&LIST_DEGRAPHQL_ROUTE_PAGES)
+    }
+}
+/// How `list-degraphql_route-with-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+    crate::models::ListDegraphqlRouteResponse,
+    crate::models::DegraphqlRoute,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListDegraphqlRouteWithServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_degraphql_route_with_service`](DegraphqlRoutes::list_degraphql_route_with_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDegraphqlRouteResponse,
+        ListDegraphqlRouteWithServiceError,
+    > {
+        self.into_call().pages(&LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_degraphql_route_with_service`](DegraphqlRoutes::list_degraphql_route_with_service).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::DegraphqlRoute,
+        ListDegraphqlRouteWithServiceError,
+    > {
+        self.into_call().items(&LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES)
+    }
+}

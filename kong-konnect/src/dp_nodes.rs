@@ -696,3 +696,76 @@ impl GetNodesEolCall {
         self
     }
 }
+/// How `list-dataplane-nodes` walks its pages: a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none.
+static LIST_DATAPLANE_NODES_PAGES: crate::runtime::Paginated<
+    crate::models::ListDataplaneNodesResponse,
+    crate::models::GetNodesNodeIdResponseItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["items"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["page", "next"]],
+        },
+    },
+    items: |page| page.items.unwrap_or_default(),
+};
+impl ListDataplaneNodesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_dataplane_nodes`](DpNodes::list_dataplane_nodes).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDataplaneNodesResponse,
+        ListDataplaneNodesError,
+    > {
+        self.into_call().pages(&LIST_DATAPLANE_NODES_PAGES)
+    }
+    /// The `items` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_dataplane_nodes`](DpNodes::list_dataplane_nodes).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GetNodesNodeIdResponseItem,
+        ListDataplaneNodesError,
+    > {
+        self.into_call().items(&LIST_DATAPLANE_NODES_PAGES)
+    }
+}
+/// How `get-nodes-eol` walks its pages: a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none.
+static GET_NODES_EOL_PAGES: crate::runtime::Paginated<
+    crate::models::GetNodesEolResponse,
+    crate::models::GetNodesEolResponseItemsItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["items"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["page", "next"]],
+        },
+    },
+    items: |page| page.items.unwrap_or_default(),
+};
+impl GetNodesEolCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_nodes_eol`](DpNodes::get_nodes_eol).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::GetNodesEolResponse, GetNodesEolError> {
+        self.into_call().pages(&GET_NODES_EOL_PAGES)
+    }
+    /// The `items` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_nodes_eol`](DpNodes::get_nodes_eol).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GetNodesEolResponseItemsItem,
+        GetNodesEolError,
+    > {
+        self.into_call().items(&GET_NODES_EOL_PAGES)
+    }
+}

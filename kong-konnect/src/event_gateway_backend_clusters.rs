@@ -750,3 +750,41 @@ crate::runtime::operation_call! {
     " A call of [`EventGatewayBackendClusters::delete_event_gateway_backend_cluster`]: set its optional parameters, then `.await` it."]
     DeleteEventGatewayBackendClusterCall < (), DeleteEventGatewayBackendClusterError >
 }
+/// How `list-event-gateway-backend-clusters` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES: crate::runtime::Paginated<
+    crate::models::ListEventGatewayBackendClustersResponse,
+    crate::models::BackendCluster,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListEventGatewayBackendClustersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_backend_clusters`](EventGatewayBackendClusters::list_event_gateway_backend_clusters).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayBackendClustersResponse,
+        ListEventGatewayBackendClustersError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_backend_clusters`](EventGatewayBackendClusters::list_event_gateway_backend_clusters).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::BackendCluster,
+        ListEventGatewayBackendClustersError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES)
+    }
+}

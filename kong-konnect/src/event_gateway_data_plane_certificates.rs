@@ -747,3 +747,41 @@ crate::runtime::operation_call! {
     DeleteEventGatewayDataPlaneCertificateCall < (),
     DeleteEventGatewayDataPlaneCertificateError >
 }
+/// How `list-event-gateway-data-plane-certificates` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES: crate::runtime::Paginated<
+    crate::models::ListEventGatewayDataPlaneCertificatesResponse,
+    crate::models::EventGatewayDataPlaneCertificate,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListEventGatewayDataPlaneCertificatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_data_plane_certificates`](EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayDataPlaneCertificatesResponse,
+        ListEventGatewayDataPlaneCertificatesError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_data_plane_certificates`](EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::EventGatewayDataPlaneCertificate,
+        ListEventGatewayDataPlaneCertificatesError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES)
+    }
+}

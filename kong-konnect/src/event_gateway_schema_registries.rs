@@ -781,3 +781,41 @@ crate::runtime::operation_call! {
     " A call of [`EventGatewaySchemaRegistries::delete_event_gateway_schema_registry`]: set its optional parameters, then `.await` it."]
     DeleteEventGatewaySchemaRegistryCall < (), DeleteEventGatewaySchemaRegistryError >
 }
+/// How `list-event-gateway-schema-registries` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES: crate::runtime::Paginated<
+    crate::models::ListEventGatewaySchemaRegistriesResponse,
+    crate::models::SchemaRegistry,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListEventGatewaySchemaRegistriesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_schema_registries`](EventGatewaySchemaRegistries::list_event_gateway_schema_registries).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewaySchemaRegistriesResponse,
+        ListEventGatewaySchemaRegistriesError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_schema_registries`](EventGatewaySchemaRegistries::list_event_gateway_schema_registries).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::SchemaRegistry,
+        ListEventGatewaySchemaRegistriesError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES)
+    }
+}

@@ -565,3 +565,41 @@ crate::runtime::operation_call! {
     " A call of [`EventGatewayStaticKeys::delete_event_gateway_static_key`]: set its optional parameters, then `.await` it."]
     DeleteEventGatewayStaticKeyCall < (), DeleteEventGatewayStaticKeyError >
 }
+/// How `list-event-gateway-static-keys` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES: crate::runtime::Paginated<
+    crate::models::ListEventGatewayStaticKeysResponse,
+    crate::models::EventGatewayStaticKey,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListEventGatewayStaticKeysCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_static_keys`](EventGatewayStaticKeys::list_event_gateway_static_keys).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayStaticKeysResponse,
+        ListEventGatewayStaticKeysError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_static_keys`](EventGatewayStaticKeys::list_event_gateway_static_keys).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::EventGatewayStaticKey,
+        ListEventGatewayStaticKeysError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES)
+    }
+}

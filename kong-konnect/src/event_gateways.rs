@@ -809,3 +809,38 @@ crate::runtime::operation_call! {
     " A call of [`EventGateways::patch_event_gateway`]: set its optional parameters, then `.await` it."]
     PatchEventGatewayCall < crate ::models::EventGatewayInfo, PatchEventGatewayError >
 }
+/// How `list-event-gateways` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAYS_PAGES: crate::runtime::Paginated<
+    crate::models::ListEventGatewaysResponse,
+    crate::models::EventGatewayInfo,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListEventGatewaysCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateways`](EventGateways::list_event_gateways).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewaysResponse,
+        ListEventGatewaysError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAYS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateways`](EventGateways::list_event_gateways).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::EventGatewayInfo, ListEventGatewaysError> {
+        self.into_call().items(&LIST_EVENT_GATEWAYS_PAGES)
+    }
+}

@@ -949,3 +949,81 @@ crate::runtime::operation_call! {
     DeleteGraphqlRateLimitingAdvancedCostWithServiceCall < (),
     DeleteGraphqlRateLimitingAdvancedCostWithServiceError >
 }
+/// How `list-graphql-rate-limiting-advanced-cost` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES: crate::runtime::Paginated<
+    crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+    crate::models::GraphqlCostDecoration,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListGraphqlRateLimitingAdvancedCostCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_graphql_rate_limiting_advanced_cost`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+        ListGraphqlRateLimitingAdvancedCostError,
+    > {
+        self.into_call().pages(&LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_graphql_rate_limiting_advanced_cost`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GraphqlCostDecoration,
+        ListGraphqlRateLimitingAdvancedCostError,
+    > {
+        self.into_call().items(&LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES)
+    }
+}
+/// How `list-graphql-rate-limiting-advanced-cost-with-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+    crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+    crate::models::GraphqlCostDecoration,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListGraphqlRateLimitingAdvancedCostWithServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_graphql_rate_limiting_advanced_cost_with_service`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost_with_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+        ListGraphqlRateLimitingAdvancedCostWithServiceError,
+    > {
+        self.into_call()
+            .pages(&LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_graphql_rate_limiting_advanced_cost_with_service`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost_with_service).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GraphqlCostDecoration,
+        ListGraphqlRateLimitingAdvancedCostWithServiceError,
+    > {
+        self.into_call()
+            .items(&LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES)
+    }
+}

@@ -937,3 +937,68 @@ crate::runtime::operation_call! {
     " A call of [`HmacAuthCredentials::get_hmac_auth`]: set its optional parameters, then `.await` it."]
     GetHmacAuthCall < crate ::models::HmacAuth, GetHmacAuthError >
 }
+/// How `list-hmac-auth-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_HMAC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListHmacAuthResponse,
+    crate::models::HmacAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListHmacAuthWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_hmac_auth_with_consumer`](HmacAuthCredentials::list_hmac_auth_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListHmacAuthResponse,
+        ListHmacAuthWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_HMAC_AUTH_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_hmac_auth_with_consumer`](HmacAuthCredentials::list_hmac_auth_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::HmacAuth, ListHmacAuthWithConsumerError> {
+        self.into_call().items(&LIST_HMAC_AUTH_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-hmac-auth` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_HMAC_AUTH_PAGES: crate::runtime::Paginated<
+    crate::models::ListHmacAuthResponse,
+    crate::models::HmacAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListHmacAuthCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_hmac_auth`](HmacAuthCredentials::list_hmac_auth).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListHmacAuthResponse, ListHmacAuthError> {
+        self.into_call().pages(&LIST_HMAC_AUTH_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_hmac_auth`](HmacAuthCredentials::list_hmac_auth).
+    pub fn items(self) -> crate::ItemStream<crate::models::HmacAuth, ListHmacAuthError> {
+        self.into_call().items(&LIST_HMAC_AUTH_PAGES)
+    }
+}

@@ -945,3 +945,65 @@ crate::runtime::operation_call! {
     " A call of [`Jwts::get_jwt`]: set its optional parameters, then `.await` it."]
     GetJwtCall < crate ::models::Jwt, GetJwtError >
 }
+/// How `list-jwt-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_JWT_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListJwtResponse,
+    crate::models::Jwt,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListJwtWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_jwt_with_consumer`](Jwts::list_jwt_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListJwtResponse, ListJwtWithConsumerError> {
+        self.into_call().pages(&LIST_JWT_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_jwt_with_consumer`](Jwts::list_jwt_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Jwt, ListJwtWithConsumerError> {
+        self.into_call().items(&LIST_JWT_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-jwt` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_JWT_PAGES: crate::runtime::Paginated<
+    crate::models::ListJwtResponse,
+    crate::models::Jwt,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListJwtCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_jwt`](Jwts::list_jwt).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListJwtResponse, ListJwtError> {
+        self.into_call().pages(&LIST_JWT_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_jwt`](Jwts::list_jwt).
+    pub fn items(self) -> crate::ItemStream<crate::models::Jwt, ListJwtError> {
+        self.into_call().items(&LIST_JWT_PAGES)
+    }
+}

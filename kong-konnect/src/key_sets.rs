@@ -614,3 +614,33 @@ crate::runtime::operation_call! {
     " A call of [`KeySets::delete_key_set`]: set its optional parameters, then `.await` it."]
     DeleteKeySetCall < (), DeleteKeySetError >
 }
+/// How `list-key-set` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_SET_PAGES: crate::runtime::Paginated<
+    crate::models::ListKeySetResponse,
+    crate::models::KeySet,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListKeySetCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_set`](KeySets::list_key_set).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListKeySetResponse, ListKeySetError> {
+        self.into_call().pages(&LIST_KEY_SET_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_set`](KeySets::list_key_set).
+    pub fn items(self) -> crate::ItemStream<crate::models::KeySet, ListKeySetError> {
+        self.into_call().items(&LIST_KEY_SET_PAGES)
+    }
+}

@@ -1178,3 +1178,63 @@ crate::runtime::operation_call! {
     " A call of [`Keys::delete_key`]: set its optional parameters, then `.await` it."]
     DeleteKeyCall < (), DeleteKeyError >
 }
+/// How `list-key-with-key-set` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_WITH_KEY_SET_PAGES: crate::runtime::Paginated<
+    crate::models::ListKeyResponse,
+    crate::models::Key,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListKeyWithKeySetCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_with_key_set`](Keys::list_key_with_key_set).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListKeyResponse, ListKeyWithKeySetError> {
+        self.into_call().pages(&LIST_KEY_WITH_KEY_SET_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_with_key_set`](Keys::list_key_with_key_set).
+    pub fn items(self) -> crate::ItemStream<crate::models::Key, ListKeyWithKeySetError> {
+        self.into_call().items(&LIST_KEY_WITH_KEY_SET_PAGES)
+    }
+}
+/// How `list-key` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_PAGES: crate::runtime::Paginated<
+    crate::models::ListKeyResponse,
+    crate::models::Key,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListKeyCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key`](Keys::list_key).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListKeyResponse, ListKeyError> {
+        self.into_call().pages(&LIST_KEY_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key`](Keys::list_key).
+    pub fn items(self) -> crate::ItemStream<crate::models::Key, ListKeyError> {
+        self.into_call().items(&LIST_KEY_PAGES)
+    }
+}

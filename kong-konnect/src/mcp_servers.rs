@@ -860,3 +860,41 @@ impl GetMcpServerSignalsCall {
         self
     }
 }
+/// How `list-mcp-servers-by-control-plane` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES: crate::runtime::Paginated<
+    crate::models::ListMcpServersCpInfoResponse,
+    crate::models::McpServerCpInfo,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListMcpServersByControlPlaneCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mcp_servers_by_control_plane`](McpServers::list_mcp_servers_by_control_plane).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListMcpServersCpInfoResponse,
+        ListMcpServersByControlPlaneError,
+    > {
+        self.into_call().pages(&LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mcp_servers_by_control_plane`](McpServers::list_mcp_servers_by_control_plane).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::McpServerCpInfo,
+        ListMcpServersByControlPlaneError,
+    > {
+        self.into_call().items(&LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES)
+    }
+}

@@ -945,3 +945,68 @@ crate::runtime::operation_call! {
     " A call of [`MtlsAuthCredentials::get_mtls_auth`]: set its optional parameters, then `.await` it."]
     GetMtlsAuthCall < crate ::models::MtlsAuth, GetMtlsAuthError >
 }
+/// How `list-mtls-auth-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_MTLS_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListMtlsAuthResponse,
+    crate::models::MtlsAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListMtlsAuthWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mtls_auth_with_consumer`](MtlsAuthCredentials::list_mtls_auth_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListMtlsAuthResponse,
+        ListMtlsAuthWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_MTLS_AUTH_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mtls_auth_with_consumer`](MtlsAuthCredentials::list_mtls_auth_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::MtlsAuth, ListMtlsAuthWithConsumerError> {
+        self.into_call().items(&LIST_MTLS_AUTH_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-mtls-auth` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_MTLS_AUTH_PAGES: crate::runtime::Paginated<
+    crate::models::ListMtlsAuthResponse,
+    crate::models::MtlsAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListMtlsAuthCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mtls_auth`](MtlsAuthCredentials::list_mtls_auth).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListMtlsAuthResponse, ListMtlsAuthError> {
+        self.into_call().pages(&LIST_MTLS_AUTH_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mtls_auth`](MtlsAuthCredentials::list_mtls_auth).
+    pub fn items(self) -> crate::ItemStream<crate::models::MtlsAuth, ListMtlsAuthError> {
+        self.into_call().items(&LIST_MTLS_AUTH_PAGES)
+    }
+}

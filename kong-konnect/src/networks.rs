@@ -837,3 +837,75 @@ impl ListNetworkConfigurationsCall {
         self
     }
 }
+/// How `list-networks` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_NETWORKS_PAGES: crate::runtime::Paginated<
+    crate::models::ListNetworksResponse,
+    crate::models::Network,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListNetworksCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_networks`](Networks::list_networks).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListNetworksResponse, ListNetworksError> {
+        self.into_call().pages(&LIST_NETWORKS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_networks`](Networks::list_networks).
+    pub fn items(self) -> crate::ItemStream<crate::models::Network, ListNetworksError> {
+        self.into_call().items(&LIST_NETWORKS_PAGES)
+    }
+}
+/// How `list-network-configurations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_NETWORK_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListConfigurationsResponse,
+    crate::models::ConfigurationManifest,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListNetworkConfigurationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_network_configurations`](Networks::list_network_configurations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConfigurationsResponse,
+        ListNetworkConfigurationsError,
+    > {
+        self.into_call().pages(&LIST_NETWORK_CONFIGURATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_network_configurations`](Networks::list_network_configurations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ConfigurationManifest,
+        ListNetworkConfigurationsError,
+    > {
+        self.into_call().items(&LIST_NETWORK_CONFIGURATIONS_PAGES)
+    }
+}

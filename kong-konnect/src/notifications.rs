@@ -1368,3 +1368,38 @@ impl BulkNotificationsCall {
         self
     }
 }
+/// How `list-notifications` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.next` or `meta.page.next`) until it has none.
+static LIST_NOTIFICATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListNotificationsResponse,
+    crate::models::Notification,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "next"], &["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListNotificationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.next` or `meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The stream ends after the last page, or after the first error, which it yields. See [`list_notifications`](Notifications::list_notifications).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListNotificationsResponse,
+        ListNotificationsError,
+    > {
+        self.into_call().pages(&LIST_NOTIFICATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.next` or `meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The stream ends after the last page, or after the first error, which it yields. See [`list_notifications`](Notifications::list_notifications).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Notification, ListNotificationsError> {
+        self.into_call().items(&LIST_NOTIFICATIONS_PAGES)
+    }
+}

@@ -181,3 +181,38 @@ impl ListPartialLinkCall {
         self
     }
 }
+/// How `list-partial-link` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PARTIAL_LINK_PAGES: crate::runtime::Paginated<
+    crate::models::ListPartialLinkResponse,
+    crate::models::PartialLink,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPartialLinkCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_partial_link`](PartialLinks::list_partial_link).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPartialLinkResponse,
+        ListPartialLinkError,
+    > {
+        self.into_call().pages(&LIST_PARTIAL_LINK_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_partial_link`](PartialLinks::list_partial_link).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::PartialLink, ListPartialLinkError> {
+        self.into_call().items(&LIST_PARTIAL_LINK_PAGES)
+    }
+}

@@ -574,3 +574,33 @@ crate::runtime::operation_call! {
     " A call of [`Partials::delete_partial`]: set its optional parameters, then `.await` it."]
     DeletePartialCall < (), DeletePartialError >
 }
+/// How `list-partial` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PARTIAL_PAGES: crate::runtime::Paginated<
+    crate::models::ListPartialResponse,
+    crate::models::Partial,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPartialCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_partial`](Partials::list_partial).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListPartialResponse, ListPartialError> {
+        self.into_call().pages(&LIST_PARTIAL_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_partial`](Partials::list_partial).
+    pub fn items(self) -> crate::ItemStream<crate::models::Partial, ListPartialError> {
+        self.into_call().items(&LIST_PARTIAL_PAGES)
+    }
+}

@@ -3413,3 +3413,170 @@ crate::runtime::operation_call! {
     " A call of [`Plugins::delete_plugin_with_service`]: set its optional parameters, then `.await` it."]
     DeletePluginWithServiceCall < (), DeletePluginWithServiceError >
 }
+/// How `list-plugin-with-consumer_group` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPluginWithConsumerGroupCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_consumer_group`](Plugins::list_plugin_with_consumer_group).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPluginResponse,
+        ListPluginWithConsumerGroupError,
+    > {
+        self.into_call().pages(&LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_consumer_group`](Plugins::list_plugin_with_consumer_group).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Plugin, ListPluginWithConsumerGroupError> {
+        self.into_call().items(&LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES)
+    }
+}
+/// How `list-plugin-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPluginWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_consumer`](Plugins::list_plugin_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPluginResponse,
+        ListPluginWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_PLUGIN_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_consumer`](Plugins::list_plugin_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Plugin, ListPluginWithConsumerError> {
+        self.into_call().items(&LIST_PLUGIN_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-plugin` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPluginCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin`](Plugins::list_plugin).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListPluginResponse, ListPluginError> {
+        self.into_call().pages(&LIST_PLUGIN_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin`](Plugins::list_plugin).
+    pub fn items(self) -> crate::ItemStream<crate::models::Plugin, ListPluginError> {
+        self.into_call().items(&LIST_PLUGIN_PAGES)
+    }
+}
+/// How `list-plugin-with-route` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_WITH_ROUTE_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPluginWithRouteCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_route`](Plugins::list_plugin_with_route).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListPluginResponse, ListPluginWithRouteError> {
+        self.into_call().pages(&LIST_PLUGIN_WITH_ROUTE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_route`](Plugins::list_plugin_with_route).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Plugin, ListPluginWithRouteError> {
+        self.into_call().items(&LIST_PLUGIN_WITH_ROUTE_PAGES)
+    }
+}
+/// How `list-plugin-with-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPluginWithServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_service`](Plugins::list_plugin_with_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPluginResponse,
+        ListPluginWithServiceError,
+    > {
+        self.into_call().pages(&LIST_PLUGIN_WITH_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_service`](Plugins::list_plugin_with_service).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Plugin, ListPluginWithServiceError> {
+        self.into_call().items(&LIST_PLUGIN_WITH_SERVICE_PAGES)
+    }
+}

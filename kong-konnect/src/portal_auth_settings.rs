@@ -1765,3 +1765,81 @@ crate::runtime::operation_call! {
     " A call of [`PortalAuthSettings::delete_portal_idp_team_group_mapping`]: set its optional parameters, then `.await` it."]
     DeletePortalIdpTeamGroupMappingCall < (), DeletePortalIdpTeamGroupMappingError >
 }
+/// How `list-portal-team-group-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::PortalTeamGroupMappingResponse,
+    crate::models::TeamGroupMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPortalTeamGroupMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_group_mappings`](PortalAuthSettings::list_portal_team_group_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::PortalTeamGroupMappingResponse,
+        ListPortalTeamGroupMappingsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_group_mappings`](PortalAuthSettings::list_portal_team_group_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::TeamGroupMapping,
+        ListPortalTeamGroupMappingsError,
+    > {
+        self.into_call().items(&LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+}
+/// How `list-portal-idp-team-group-mappings` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::PortalIdpTeamGroupMappingCollectionResponse,
+    crate::models::IdpTeamGroupMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListPortalIdpTeamGroupMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_idp_team_group_mappings`](PortalAuthSettings::list_portal_idp_team_group_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::PortalIdpTeamGroupMappingCollectionResponse,
+        ListPortalIdpTeamGroupMappingsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_idp_team_group_mappings`](PortalAuthSettings::list_portal_idp_team_group_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::IdpTeamGroupMapping,
+        ListPortalIdpTeamGroupMappingsError,
+    > {
+        self.into_call().items(&LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+}

@@ -1988,3 +1988,37 @@ crate::runtime::operation_call! {
     ListEmailTemplateVariablesCall < crate ::models::EmailTemplateVariablesList,
     ListEmailTemplateVariablesError >
 }
+/// How `list-email-domains` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_EMAIL_DOMAINS_PAGES: crate::runtime::Paginated<
+    crate::models::ListDomains,
+    crate::models::EmailDomain,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListEmailDomainsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_email_domains`](PortalEmails::list_email_domains).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListDomains, ListEmailDomainsError> {
+        self.into_call().pages(&LIST_EMAIL_DOMAINS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_email_domains`](PortalEmails::list_email_domains).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::EmailDomain, ListEmailDomainsError> {
+        self.into_call().items(&LIST_EMAIL_DOMAINS_PAGES)
+    }
+}

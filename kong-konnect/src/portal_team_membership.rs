@@ -616,3 +616,83 @@ crate::runtime::operation_call! {
     " A call of [`PortalTeamMembership::remove_developer_from_portal_team`]: set its optional parameters, then `.await` it."]
     RemoveDeveloperFromPortalTeamCall < (), RemoveDeveloperFromPortalTeamError >
 }
+/// How `list-portal-developer-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_DEVELOPER_TEAMS_PAGES: crate::runtime::Paginated<
+    crate::models::ListPortalTeamsResponse,
+    crate::models::PortalTeamResponse,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListPortalDeveloperTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_developer_teams`](PortalTeamMembership::list_portal_developer_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPortalTeamsResponse,
+        ListPortalDeveloperTeamsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_DEVELOPER_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_developer_teams`](PortalTeamMembership::list_portal_developer_teams).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::PortalTeamResponse,
+        ListPortalDeveloperTeamsError,
+    > {
+        self.into_call().items(&LIST_PORTAL_DEVELOPER_TEAMS_PAGES)
+    }
+}
+/// How `list-portal-team-developers` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_TEAM_DEVELOPERS_PAGES: crate::runtime::Paginated<
+    crate::models::ListBasicDevelopersResponse,
+    crate::models::BasicDeveloper,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListPortalTeamDevelopersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_developers`](PortalTeamMembership::list_portal_team_developers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListBasicDevelopersResponse,
+        ListPortalTeamDevelopersError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_TEAM_DEVELOPERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_developers`](PortalTeamMembership::list_portal_team_developers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::BasicDeveloper,
+        ListPortalTeamDevelopersError,
+    > {
+        self.into_call().items(&LIST_PORTAL_TEAM_DEVELOPERS_PAGES)
+    }
+}

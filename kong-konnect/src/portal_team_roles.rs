@@ -609,3 +609,43 @@ crate::runtime::operation_call! {
     " A call of [`PortalTeamRoles::remove_role_from_portal_team`]: set its optional parameters, then `.await` it."]
     RemoveRoleFromPortalTeamCall < (), RemoveRoleFromPortalTeamError >
 }
+/// How `list-portal-team-roles` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_TEAM_ROLES_PAGES: crate::runtime::Paginated<
+    crate::models::AssignedPortalRoleCollectionResponse,
+    crate::models::PortalAssignedRoleResponse,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListPortalTeamRolesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_roles`](PortalTeamRoles::list_portal_team_roles).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::AssignedPortalRoleCollectionResponse,
+        ListPortalTeamRolesError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_TEAM_ROLES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_roles`](PortalTeamRoles::list_portal_team_roles).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::PortalAssignedRoleResponse,
+        ListPortalTeamRolesError,
+    > {
+        self.into_call().items(&LIST_PORTAL_TEAM_ROLES_PAGES)
+    }
+}

@@ -839,3 +839,38 @@ impl UpdatePortalIpAllowListCall {
         self
     }
 }
+/// How `list-portal-ip-allow-list` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.next`) until it has none.
+static LIST_PORTAL_IP_ALLOW_LIST_PAGES: crate::runtime::Paginated<
+    crate::models::ListPortalIpAllowListResponse,
+    crate::models::IpEntry,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+impl ListPortalIpAllowListCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_ip_allow_list`](PortalsIpAllowList::list_portal_ip_allow_list).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPortalIpAllowListResponse,
+        ListPortalIpAllowListError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_IP_ALLOW_LIST_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_ip_allow_list`](PortalsIpAllowList::list_portal_ip_allow_list).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::IpEntry, ListPortalIpAllowListError> {
+        self.into_call().items(&LIST_PORTAL_IP_ALLOW_LIST_PAGES)
+    }
+}

@@ -324,3 +324,40 @@ crate::runtime::operation_call! {
     " A call of [`ProviderAccounts::get_provider_account`]: set its optional parameters, then `.await` it."]
     GetProviderAccountCall < crate ::models::ProviderAccount, GetProviderAccountError >
 }
+/// How `list-provider-accounts` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PROVIDER_ACCOUNTS_PAGES: crate::runtime::Paginated<
+    crate::models::ListCloudGatewayProviderAccountsResponse,
+    crate::models::ProviderAccount,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Pages(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListProviderAccountsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_provider_accounts`](ProviderAccounts::list_provider_accounts).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCloudGatewayProviderAccountsResponse,
+        ListProviderAccountsError,
+    > {
+        self.into_call().pages(&LIST_PROVIDER_ACCOUNTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_provider_accounts`](ProviderAccounts::list_provider_accounts).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ProviderAccount, ListProviderAccountsError> {
+        self.into_call().items(&LIST_PROVIDER_ACCOUNTS_PAGES)
+    }
+}

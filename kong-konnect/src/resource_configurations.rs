@@ -455,3 +455,83 @@ crate::runtime::operation_call! {
     GetResourceConfigurationCall < crate ::models::ResourceConfiguration,
     GetResourceConfigurationError >
 }
+/// How `list-default-resource-configurations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListDefaultResourceConfigurationsResponse,
+    crate::models::DefaultResourceConfiguration,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListDefaultResourceConfigurationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_default_resource_configurations`](ResourceConfigurations::list_default_resource_configurations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDefaultResourceConfigurationsResponse,
+        ListDefaultResourceConfigurationsError,
+    > {
+        self.into_call().pages(&LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_default_resource_configurations`](ResourceConfigurations::list_default_resource_configurations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::DefaultResourceConfiguration,
+        ListDefaultResourceConfigurationsError,
+    > {
+        self.into_call().items(&LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES)
+    }
+}
+/// How `list-resource-configurations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_RESOURCE_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListResourceConfigurationsResponse,
+    crate::models::ResourceConfiguration,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListResourceConfigurationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_configurations`](ResourceConfigurations::list_resource_configurations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListResourceConfigurationsResponse,
+        ListResourceConfigurationsError,
+    > {
+        self.into_call().pages(&LIST_RESOURCE_CONFIGURATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_configurations`](ResourceConfigurations::list_resource_configurations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ResourceConfiguration,
+        ListResourceConfigurationsError,
+    > {
+        self.into_call().items(&LIST_RESOURCE_CONFIGURATIONS_PAGES)
+    }
+}

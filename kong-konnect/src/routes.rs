@@ -1232,3 +1232,65 @@ crate::runtime::operation_call! {
     " A call of [`Routes::delete_route_with_service`]: set its optional parameters, then `.await` it."]
     DeleteRouteWithServiceCall < (), DeleteRouteWithServiceError >
 }
+/// How `list-route` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_ROUTE_PAGES: crate::runtime::Paginated<
+    crate::models::ListRouteResponse,
+    crate::models::Route,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListRouteCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_route`](Routes::list_route).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListRouteResponse, ListRouteError> {
+        self.into_call().pages(&LIST_ROUTE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_route`](Routes::list_route).
+    pub fn items(self) -> crate::ItemStream<crate::models::Route, ListRouteError> {
+        self.into_call().items(&LIST_ROUTE_PAGES)
+    }
+}
+/// How `list-route-with-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_ROUTE_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+    crate::models::ListRouteResponse,
+    crate::models::Route,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListRouteWithServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_route_with_service`](Routes::list_route_with_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListRouteResponse, ListRouteWithServiceError> {
+        self.into_call().pages(&LIST_ROUTE_WITH_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_route_with_service`](Routes::list_route_with_service).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Route, ListRouteWithServiceError> {
+        self.into_call().items(&LIST_ROUTE_WITH_SERVICE_PAGES)
+    }
+}

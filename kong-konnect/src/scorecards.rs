@@ -1625,3 +1625,231 @@ impl ListScorecardCriteriaServicesCall {
         self
     }
 }
+/// How `list-catalog-service-scorecards` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_SERVICE_SCORECARDS_PAGES: crate::runtime::Paginated<
+    crate::models::ListScorecardsResponse,
+    crate::models::Scorecard,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListCatalogServiceScorecardsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_scorecards`](Scorecards::list_catalog_service_scorecards).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardsResponse,
+        ListCatalogServiceScorecardsError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_SERVICE_SCORECARDS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_scorecards`](Scorecards::list_catalog_service_scorecards).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Scorecard, ListCatalogServiceScorecardsError> {
+        self.into_call().items(&LIST_CATALOG_SERVICE_SCORECARDS_PAGES)
+    }
+}
+/// How `list-scorecard-templates` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARD_TEMPLATES_PAGES: crate::runtime::Paginated<
+    crate::models::ListScorecardTemplatesResponse,
+    crate::models::ScorecardTemplate,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListScorecardTemplatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_templates`](Scorecards::list_scorecard_templates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardTemplatesResponse,
+        ListScorecardTemplatesError,
+    > {
+        self.into_call().pages(&LIST_SCORECARD_TEMPLATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_templates`](Scorecards::list_scorecard_templates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ScorecardTemplate,
+        ListScorecardTemplatesError,
+    > {
+        self.into_call().items(&LIST_SCORECARD_TEMPLATES_PAGES)
+    }
+}
+/// How `list-scorecards` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARDS_PAGES: crate::runtime::Paginated<
+    crate::models::ListScorecardsResponse,
+    crate::models::Scorecard,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListScorecardsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecards`](Scorecards::list_scorecards).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListScorecardsResponse, ListScorecardsError> {
+        self.into_call().pages(&LIST_SCORECARDS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecards`](Scorecards::list_scorecards).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Scorecard, ListScorecardsError> {
+        self.into_call().items(&LIST_SCORECARDS_PAGES)
+    }
+}
+/// How `list-scorecard-services` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARD_SERVICES_PAGES: crate::runtime::Paginated<
+    crate::models::ListScorecardServicesResponse,
+    crate::models::ScorecardService,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListScorecardServicesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_services`](Scorecards::list_scorecard_services).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardServicesResponse,
+        ListScorecardServicesError,
+    > {
+        self.into_call().pages(&LIST_SCORECARD_SERVICES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_services`](Scorecards::list_scorecard_services).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ScorecardService, ListScorecardServicesError> {
+        self.into_call().items(&LIST_SCORECARD_SERVICES_PAGES)
+    }
+}
+/// How `list-scorecard-criteria` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARD_CRITERIA_PAGES: crate::runtime::Paginated<
+    crate::models::ListScorecardCriteriaResponse,
+    crate::models::ScorecardCriteriaWithEvaluation,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListScorecardCriteriaCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_criteria`](Scorecards::list_scorecard_criteria).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardCriteriaResponse,
+        ListScorecardCriteriaError,
+    > {
+        self.into_call().pages(&LIST_SCORECARD_CRITERIA_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_criteria`](Scorecards::list_scorecard_criteria).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ScorecardCriteriaWithEvaluation,
+        ListScorecardCriteriaError,
+    > {
+        self.into_call().items(&LIST_SCORECARD_CRITERIA_PAGES)
+    }
+}
+/// How `list-scorecard-criteria-services` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARD_CRITERIA_SERVICES_PAGES: crate::runtime::Paginated<
+    crate::models::ListScorecardCriteriaServicesResponse,
+    crate::models::ScorecardCriteriaService,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListScorecardCriteriaServicesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_criteria_services`](Scorecards::list_scorecard_criteria_services).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardCriteriaServicesResponse,
+        ListScorecardCriteriaServicesError,
+    > {
+        self.into_call().pages(&LIST_SCORECARD_CRITERIA_SERVICES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_criteria_services`](Scorecards::list_scorecard_criteria_services).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ScorecardCriteriaService,
+        ListScorecardCriteriaServicesError,
+    > {
+        self.into_call().items(&LIST_SCORECARD_CRITERIA_SERVICES_PAGES)
+    }
+}

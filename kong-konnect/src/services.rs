@@ -595,3 +595,33 @@ crate::runtime::operation_call! {
     " A call of [`Services::delete_service`]: set its optional parameters, then `.await` it."]
     DeleteServiceCall < (), DeleteServiceError >
 }
+/// How `list-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_SERVICE_PAGES: crate::runtime::Paginated<
+    crate::models::ListServiceResponse,
+    crate::models::Service,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_service`](Services::list_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListServiceResponse, ListServiceError> {
+        self.into_call().pages(&LIST_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_service`](Services::list_service).
+    pub fn items(self) -> crate::ItemStream<crate::models::Service, ListServiceError> {
+        self.into_call().items(&LIST_SERVICE_PAGES)
+    }
+}

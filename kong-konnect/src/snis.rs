@@ -1149,3 +1149,65 @@ crate::runtime::operation_call! {
     " A call of [`Snis::delete_sni`]: set its optional parameters, then `.await` it."]
     DeleteSniCall < (), DeleteSniError >
 }
+/// How `list-sni-with-certificate` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_SNI_WITH_CERTIFICATE_PAGES: crate::runtime::Paginated<
+    crate::models::ListSniResponse,
+    crate::models::Sni,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListSniWithCertificateCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_sni_with_certificate`](Snis::list_sni_with_certificate).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListSniResponse, ListSniWithCertificateError> {
+        self.into_call().pages(&LIST_SNI_WITH_CERTIFICATE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_sni_with_certificate`](Snis::list_sni_with_certificate).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Sni, ListSniWithCertificateError> {
+        self.into_call().items(&LIST_SNI_WITH_CERTIFICATE_PAGES)
+    }
+}
+/// How `list-sni` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_SNI_PAGES: crate::runtime::Paginated<
+    crate::models::ListSniResponse,
+    crate::models::Sni,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListSniCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_sni`](Snis::list_sni).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListSniResponse, ListSniError> {
+        self.into_call().pages(&LIST_SNI_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_sni`](Snis::list_sni).
+    pub fn items(self) -> crate::ItemStream<crate::models::Sni, ListSniError> {
+        self.into_call().items(&LIST_SNI_PAGES)
+    }
+}

@@ -748,3 +748,43 @@ impl PatchSystemAccountsIdAccessTokensIdCall {
         self
     }
 }
+/// How `get-system-account-id-access-tokens` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES: crate::runtime::Paginated<
+    crate::models::SystemAccountAccessTokenCollectionReponse,
+    crate::models::SystemAccountAccessToken,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl GetSystemAccountIdAccessTokensCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_account_id_access_tokens`](SystemAccountsAccessTokens::get_system_account_id_access_tokens).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::SystemAccountAccessTokenCollectionReponse,
+        GetSystemAccountIdAccessTokensError,
+    > {
+        self.into_call().pages(&GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_account_id_access_tokens`](SystemAccountsAccessTokens::get_system_account_id_access_tokens).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::SystemAccountAccessToken,
+        GetSystemAccountIdAccessTokensError,
+    > {
+        self.into_call().items(&GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES)
+    }
+}

@@ -589,3 +589,80 @@ crate::runtime::operation_call! {
     DeleteTeamsTeamIdSystemAccountsAccountIdCall < (),
     DeleteTeamsTeamIdSystemAccountsAccountIdError >
 }
+/// How `get-system-accounts-accountId-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES: crate::runtime::Paginated<
+    crate::models::GetSystemAccountsAccountIdTeamsResponse,
+    crate::models::Team,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl GetSystemAccountsAccountIdTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_accounts_account_id_teams`](SystemAccountsTeamMembership::get_system_accounts_account_id_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
+        GetSystemAccountsAccountIdTeamsError,
+    > {
+        self.into_call().pages(&GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_accounts_account_id_teams`](SystemAccountsTeamMembership::get_system_accounts_account_id_teams).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Team, GetSystemAccountsAccountIdTeamsError> {
+        self.into_call().items(&GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES)
+    }
+}
+/// How `get-teams-teamId-system-accounts` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES: crate::runtime::Paginated<
+    crate::models::SystemAccountCollectionResponse,
+    crate::models::SystemAccount,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl GetTeamsTeamIdSystemAccountsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_teams_team_id_system_accounts`](SystemAccountsTeamMembership::get_teams_team_id_system_accounts).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::SystemAccountCollectionResponse,
+        GetTeamsTeamIdSystemAccountsError,
+    > {
+        self.into_call().pages(&GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_teams_team_id_system_accounts`](SystemAccountsTeamMembership::get_teams_team_id_system_accounts).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::SystemAccount,
+        GetTeamsTeamIdSystemAccountsError,
+    > {
+        self.into_call().items(&GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES)
+    }
+}

@@ -799,3 +799,68 @@ crate::runtime::operation_call! {
     " A call of [`Targets::delete_target_with_upstream`]: set its optional parameters, then `.await` it."]
     DeleteTargetWithUpstreamCall < (), DeleteTargetWithUpstreamError >
 }
+/// How `list-targets` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_TARGETS_PAGES: crate::runtime::Paginated<
+    crate::models::ListTargetsResponse,
+    crate::models::Target,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListTargetsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_targets`](Targets::list_targets).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListTargetsResponse, ListTargetsError> {
+        self.into_call().pages(&LIST_TARGETS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_targets`](Targets::list_targets).
+    pub fn items(self) -> crate::ItemStream<crate::models::Target, ListTargetsError> {
+        self.into_call().items(&LIST_TARGETS_PAGES)
+    }
+}
+/// How `list-target-with-upstream` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_TARGET_WITH_UPSTREAM_PAGES: crate::runtime::Paginated<
+    crate::models::ListTargetsResponse,
+    crate::models::Target,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListTargetWithUpstreamCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_target_with_upstream`](Targets::list_target_with_upstream).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListTargetsResponse,
+        ListTargetWithUpstreamError,
+    > {
+        self.into_call().pages(&LIST_TARGET_WITH_UPSTREAM_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_target_with_upstream`](Targets::list_target_with_upstream).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Target, ListTargetWithUpstreamError> {
+        self.into_call().items(&LIST_TARGET_WITH_UPSTREAM_PAGES)
+    }
+}

@@ -585,3 +585,70 @@ impl ListUserTeamsCall {
         self
     }
 }
+/// How `list-team-users` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_TEAM_USERS_PAGES: crate::runtime::Paginated<
+    crate::models::UserCollectionResponse,
+    crate::models::User,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListTeamUsersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_team_users`](TeamMembership::list_team_users).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::UserCollectionResponse, ListTeamUsersError> {
+        self.into_call().pages(&LIST_TEAM_USERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_team_users`](TeamMembership::list_team_users).
+    pub fn items(self) -> crate::ItemStream<crate::models::User, ListTeamUsersError> {
+        self.into_call().items(&LIST_TEAM_USERS_PAGES)
+    }
+}
+/// How `list-user-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_USER_TEAMS_PAGES: crate::runtime::Paginated<
+    crate::models::GetSystemAccountsAccountIdTeamsResponse,
+    crate::models::Team,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListUserTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_user_teams`](TeamMembership::list_user_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
+        ListUserTeamsError,
+    > {
+        self.into_call().pages(&LIST_USER_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_user_teams`](TeamMembership::list_user_teams).
+    pub fn items(self) -> crate::ItemStream<crate::models::Team, ListUserTeamsError> {
+        self.into_call().items(&LIST_USER_TEAMS_PAGES)
+    }
+}

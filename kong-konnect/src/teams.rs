@@ -593,3 +593,37 @@ impl UpdateTeamCall {
         self
     }
 }
+/// How `list-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_TEAMS_PAGES: crate::runtime::Paginated<
+    crate::models::ListTeamsResponse,
+    crate::models::TeamResponse,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Pages(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_teams`](Teams::list_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListTeamsResponse, ListTeamsError> {
+        self.into_call().pages(&LIST_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_teams`](Teams::list_teams).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::TeamResponse, ListTeamsError> {
+        self.into_call().items(&LIST_TEAMS_PAGES)
+    }
+}

@@ -723,3 +723,43 @@ crate::runtime::operation_call! {
     UpdateTransitGatewayCall < crate ::models::UpdateTransitGatewayResponse,
     UpdateTransitGatewayError >
 }
+/// How `list-transit-gateways` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_TRANSIT_GATEWAYS_PAGES: crate::runtime::Paginated<
+    crate::models::ListTransitGatewaysResponse,
+    crate::models::TransitGatewayResponse,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+impl ListTransitGatewaysCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_transit_gateways`](TransitGateways::list_transit_gateways).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListTransitGatewaysResponse,
+        ListTransitGatewaysError,
+    > {
+        self.into_call().pages(&LIST_TRANSIT_GATEWAYS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_transit_gateways`](TransitGateways::list_transit_gateways).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::TransitGatewayResponse,
+        ListTransitGatewaysError,
+    > {
+        self.into_call().items(&LIST_TRANSIT_GATEWAYS_PAGES)
+    }
+}

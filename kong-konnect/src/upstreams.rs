@@ -729,3 +729,33 @@ crate::runtime::operation_call! {
     " A call of [`Upstreams::delete_upstream`]: set its optional parameters, then `.await` it."]
     DeleteUpstreamCall < (), DeleteUpstreamError >
 }
+/// How `list-upstream` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_UPSTREAM_PAGES: crate::runtime::Paginated<
+    crate::models::ListUpstreamResponse,
+    crate::models::Upstream,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+impl ListUpstreamCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_upstream`](Upstreams::list_upstream).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListUpstreamResponse, ListUpstreamError> {
+        self.into_call().pages(&LIST_UPSTREAM_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_upstream`](Upstreams::list_upstream).
+    pub fn items(self) -> crate::ItemStream<crate::models::Upstream, ListUpstreamError> {
+        self.into_call().items(&LIST_UPSTREAM_PAGES)
+    }
+}

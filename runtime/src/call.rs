@@ -396,13 +396,75 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
     pub async fn send_with_response(self) -> Result<Response<T>, Error<E>> {
         let operation_id = self.op.operation_id;
         match self.run().await? {
-            Outcome::Decoded(response) => Ok(response),
+            Outcome::Decoded(response, _) => Ok(response),
             // Only a streaming call leaves a body unread.
             Outcome::Unread { .. } => Err(Error::InvalidRequest {
                 operation_id,
                 message: "the body was left unread".to_owned(),
             }),
         }
+    }
+
+    /// Sends the call like [`send_with_response`](Call::send_with_response), and hands back
+    /// the body the response was decoded from too: pagination reads where the next page is
+    /// from it.
+    pub(crate) async fn send_keeping_body(self) -> Result<(Response<T>, Bytes), Error<E>> {
+        let operation_id = self.op.operation_id;
+        match self.run().await? {
+            Outcome::Decoded(response, body) => Ok((response, body)),
+            Outcome::Unread { .. } => Err(Error::InvalidRequest {
+                operation_id,
+                message: "the body was left unread".to_owned(),
+            }),
+        }
+    }
+
+    /// The same call again, to send with other query parameters (the next page). A multipart
+    /// body is not copied (a stream can be read once): the copy fails when sent.
+    pub(crate) fn fork(&self) -> Self {
+        let mut invalid = self.invalid.clone();
+        if self.multipart.is_some() {
+            invalid.get_or_insert_with(|| {
+                "a call with a multipart body cannot be sent again for the next page".to_owned()
+            });
+        }
+        Call {
+            client: self.client.clone(),
+            op: self.op,
+            decode: self.decode,
+            path_params: self.path_params.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            body: self.body.clone(),
+            multipart: None,
+            content_type: self.content_type,
+            timeout: self.timeout,
+            attempt_timeout: self.attempt_timeout,
+            max_body_size: self.max_body_size,
+            retry: self.retry.clone(),
+            base_url: self.base_url.clone(),
+            invalid,
+            streaming: self.streaming,
+            error: PhantomData,
+        }
+    }
+
+    /// Sets the query parameter `name` (`form` style) to `value`, replacing what it held.
+    pub(crate) fn replace_query(&mut self, name: &str, value: &serde_json::Value) {
+        let key = encoding::encode(name);
+        self.query.retain(|(k, _)| *k != key);
+        encoding::query_pairs(name, value, Style::Form { explode: true }, &mut self.query);
+    }
+
+    /// The value of the query parameter `name` as set (its first, decoded), if it is.
+    pub(crate) fn query_value(&self, name: &str) -> Option<String> {
+        let key = encoding::encode(name);
+        self.query.iter().find(|(k, _)| *k == key).map(|(_, v)| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
     }
 
     /// Sends the call, retrying as configured, until a final outcome.
@@ -775,7 +837,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                 truncated,
             }) => match self.finish(status, headers, body, truncated) {
                 // A documented success is never retried, whatever its status.
-                Ok(response) => return Verdict::Done(Ok(Outcome::Decoded(response))),
+                Ok((response, body)) => return Verdict::Done(Ok(Outcome::Decoded(response, body))),
                 Err(error) => error,
             },
             Err(error) => error,
@@ -818,13 +880,15 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         })
     }
 
+    /// The decoded success, with the body it was decoded from, or the error the response
+    /// stands for.
     fn finish(
         &self,
         status: StatusCode,
         headers: HeaderMap,
         body: Bytes,
         truncated: bool,
-    ) -> Result<Response<T>, Error<E>> {
+    ) -> Result<(Response<T>, Bytes), Error<E>> {
         let op = self.op;
         let sensitive = self.client.inner.api.sensitive_fields;
         let decode_error = |source: DecodeError, headers: HeaderMap| Error::Decode {
@@ -839,11 +903,12 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                 return Err(decode_error(DecodeError::cut_off::<T>(body.len()), headers))
             }
             Some(Ok(decoded)) => {
-                return Ok(Response {
+                let response = Response {
                     status,
                     headers,
                     body: decoded,
-                })
+                };
+                return Ok((response, body));
             }
             Some(Err(source)) => return Err(decode_error(source, headers)),
             None => {}
@@ -1054,8 +1119,8 @@ async fn wait_for_retry(wait: Duration, deadline: Option<Instant>, attempt: u32)
 
 /// What the attempt loop ends with.
 enum Outcome<T> {
-    /// A decoded response.
-    Decoded(Response<T>),
+    /// A decoded response, with the body it was decoded from.
+    Decoded(Response<T>, Bytes),
     /// A success whose body is left for the caller to stream.
     Unread {
         status: StatusCode,
@@ -1090,7 +1155,7 @@ impl<E: ErrorResponses> Call<Bytes, E> {
                 },
             ),
             // A documented success outside 2XX (a 304, say) was read like any other.
-            Outcome::Decoded(response) => (
+            Outcome::Decoded(response, _) => (
                 response.status,
                 response.headers,
                 Source::Read(Some(response.body)),

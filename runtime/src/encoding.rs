@@ -149,7 +149,7 @@ fn joined(value: &Value, sep: &str, explode: bool, write: fn(&str) -> String) ->
 
 /// Every byte but RFC 3986's unreserved ones percent-encoded: the value stays one component
 /// whatever it holds, and the delimiters a style adds stay apart from it.
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     if is_unreserved(text) {
         return text.to_owned();
     }

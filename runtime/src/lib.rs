@@ -11,7 +11,8 @@
 //! Module dependencies run one way: [`spec`] (what generated code describes), `error`,
 //! `encoding`, `hooks`, `redirect` and `multipart` name nothing of the rest; `auth` reads
 //! [`spec`]; `retry` reads `error`; `client` holds the configuration; `exchange` sends one
-//! request and reads its response within the limits; `call` drives the attempts.
+//! request and reads its response within the limits; `call` drives the attempts;
+//! `pagination` walks a list's pages, one call per page ([`PageStream`], [`ItemStream`]).
 
 // Errors keep the whole response (status, headers, body) by design; they are the rare path.
 #![allow(clippy::result_large_err)]
@@ -28,6 +29,7 @@ mod exchange;
 mod hooks;
 mod multipart;
 mod operation_call;
+mod pagination;
 mod redirect;
 mod retry;
 mod sdk_client;
@@ -44,6 +46,7 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses, Phase, TimeoutKind};
 pub use hooks::{Hook, HookContext};
 pub use multipart::FilePart;
+pub use pagination::{ItemStream, PageStream};
 pub use redirect::RedirectPolicy;
 pub use retry::RetryPolicy;
 

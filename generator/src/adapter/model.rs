@@ -682,6 +682,21 @@ impl Document {
             .collect()
     }
 
+    /// Every operation's specification extension `name` (`x-…`) where it has one, with the
+    /// operation's path (as written) and method (lower case), in document order.
+    pub fn operation_extensions(&self, name: &str) -> Vec<(&str, &str, &Value)> {
+        self.api
+            .paths
+            .paths
+            .iter()
+            .filter_map(|(path, item)| Some((path.as_str(), self.path_item(item).ok()?)))
+            .flat_map(|(path, item)| {
+                item.iter()
+                    .filter_map(move |(method, op)| Some((path, method, op.extensions.get(name)?)))
+            })
+            .collect()
+    }
+
     /// 3.1 `webhooks`, in document order, each path item's reference followed.
     pub fn webhook_items(&self) -> Vec<(&str, Result<PathItemView<'_>, String>)> {
         self.webhooks

@@ -8,6 +8,7 @@ mod docs;
 mod examples;
 mod models;
 mod operations;
+mod pagination;
 mod signature;
 mod text;
 mod tokens;

@@ -51,6 +51,7 @@ pub fn group_rs<'a>(
             .iter()
             .map(move |op| form_struct(op, &models))
     };
+    let pages = super::pagination::items(group, models.clone());
     let api_trait = group_trait(group, &sigs, &models);
     // Clippy's limit is seven arguments, `&self` included; the trait's methods take the
     // params struct too.
@@ -90,7 +91,8 @@ pub fn group_rs<'a>(
         successes
             .chain(errors)
             .chain(calls)
-            .chain(forms),
+            .chain(forms)
+            .chain(pages),
     )
 }
 

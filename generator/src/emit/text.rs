@@ -62,6 +62,8 @@ struct OperationDoc {
     errors: Vec<[String; 3]>,
     error_type: String,
     deprecated: bool,
+    /// A program walking the items of every page, when the operation is paginated.
+    pages: Option<String>,
 }
 
 /// The rendered text files.
@@ -244,6 +246,10 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
         errors,
         error_type,
         deprecated: op.deprecated,
+        pages: op
+            .pagination
+            .as_ref()
+            .map(|_| program(&usage.items_example(group, op))),
     }
 }
 
@@ -268,6 +274,8 @@ struct ReadmeSnippets {
     http_client: String,
     hooks: String,
     response: Option<String>,
+    /// The items of the first paginated operation, page after page.
+    pages: Option<String>,
 }
 
 fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippets {
@@ -341,6 +349,12 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
             program(&builder(&format!("{auth_setter}    .hook(RequestLogger)\n")))
         ),
         response,
+        pages: api
+            .groups
+            .iter()
+            .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
+            .find(|(_, op)| op.pagination.is_some() && !op.deprecated)
+            .map(|(group, op)| program(&usage.items_example(group, op))),
     }
 }
 

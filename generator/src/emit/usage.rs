@@ -118,6 +118,16 @@ impl<'a> Usage<'a> {
         }
     }
 
+    /// The statements that walk the items of a paginated `op`'s every page and print them
+    /// (no client set-up).
+    pub fn items_example(&self, group: &Group, op: &Operation) -> String {
+        let (prelude, call) = self.call_parts(group, op);
+        format!(
+            "use futures::StreamExt;\n\n{}\n{prelude}let mut items = {call}\n    .items();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}\n",
+            self.client_setup(Some(op)),
+        )
+    }
+
     /// The statements preparing the arguments, and the call expression (not yet awaited):
     /// every argument of the operation's `Signature`, the first optional parameter's setter
     /// and the optional body's.

@@ -5,6 +5,7 @@ mod constraints;
 mod examples;
 mod names;
 mod operations;
+mod pagination;
 mod passes;
 mod samples;
 mod types;
@@ -52,6 +53,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     api.rearrange(&defined);
     passes::refine(&mut api, &mut problems);
     operations::share_errors(&mut api.groups);
+    pagination::detect(doc, &mut api);
     examples::check(&mut api);
     samples::fill(&mut api);
     if problems.is_empty() {

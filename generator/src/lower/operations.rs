@@ -130,6 +130,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 accept,
                 call_type,
                 params_type,
+                pagination: None,
             });
         }
     }
@@ -462,10 +463,12 @@ impl<'d> OperationLowering<'_, 'd> {
                 None => merged.push((pointer, param)),
             }
         }
-        // Optional parameters are setters of the operation's call: the call's own methods
-        // and its optional body's setter are taken.
+        // Optional parameters are setters of the operation's call: the call's own methods,
+        // its optional body's setter and a paginated list's streams (`lower/pagination.rs`
+        // decides which lists page once types are final, so every call keeps them free)
+        // are taken.
         let mut scope = Scope::with_reserved(naming::RUNTIME_CALL_METHODS);
-        scope.reserve(&["body", "params"]);
+        scope.reserve(&["body", "params", "pages", "items"]);
         let mut params = Vec::new();
         for (pointer, param) in merged {
             let param = match param {

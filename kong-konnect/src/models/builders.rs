@@ -8573,17 +8573,12 @@ crate::runtime::model_builder! {
     < String > => Option < String > = some, message "message" : impl Into < String > =>
     Option < String > = some, }
 }
-#[cfg(
-    any(
-        feature = "dp-nodes",
-        feature = "dp-certificates",
-        feature = "custom-plugin-schemas"
-    )
-)]
+#[cfg(any(feature = "dp-nodes", feature = "custom-plugin-schemas"))]
 crate::runtime::model_builder! {
     super::GetNodesEolResponsePage as "GetNodesEolResponsePage" =>
     GetNodesEolResponsePageBuilder; required {} optional { total_count "total_count" :
-    i64 => Option < i64 > = some, }
+    i64 => Option < i64 > = some, next "next" : impl Into < String > => Option < String >
+    = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
@@ -10654,15 +10649,7 @@ crate::runtime::model_builder! {
     ListDataplaneNodesResponseBuilder; required {} optional { items "items" : Vec <
     super::GetNodesNodeIdResponseItem > => Option < Vec <
     super::GetNodesNodeIdResponseItem > > = some, page "page" :
-    super::ListDataplaneNodesResponsePage => Option <
-    super::ListDataplaneNodesResponsePage > = some, }
-}
-#[cfg(feature = "dp-nodes")]
-crate::runtime::model_builder! {
-    super::ListDataplaneNodesResponsePage as "ListDataplaneNodesResponsePage" =>
-    ListDataplaneNodesResponsePageBuilder; required {} optional { total_count
-    "total_count" : i64 => Option < i64 > = some, next "next" : impl Into < String > =>
-    Option < String > = some, }
+    super::GetNodesEolResponsePage => Option < super::GetNodesEolResponsePage > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -10727,7 +10714,14 @@ crate::runtime::model_builder! {
     ListDpClientCertificatesResponseBuilder; required {} optional { items "items" : Vec <
     super::DataPlaneClientCertificate > => Option < Vec <
     super::DataPlaneClientCertificate > > = some, page "page" :
-    super::GetNodesEolResponsePage => Option < super::GetNodesEolResponsePage > = some, }
+    super::ListDpClientCertificatesResponsePage => Option <
+    super::ListDpClientCertificatesResponsePage > = some, }
+}
+#[cfg(feature = "dp-certificates")]
+crate::runtime::model_builder! {
+    super::ListDpClientCertificatesResponsePage as "ListDpClientCertificatesResponsePage"
+    => ListDpClientCertificatesResponsePageBuilder; required {} optional { total_count
+    "total_count" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "event-gateway-backend-clusters")]
 crate::runtime::model_builder! {

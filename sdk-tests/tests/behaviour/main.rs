@@ -5,6 +5,7 @@ mod broken;
 mod builders;
 mod errors;
 mod operations;
+mod pagination;
 mod redirects;
 mod resilience;
 mod rogue;

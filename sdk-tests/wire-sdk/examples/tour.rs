@@ -24,5 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let matrix: Vec<i64> = vec![1];
     let tags: Vec<String> = vec!["string".to_owned()];
     client.parameters().search(&label, &matrix).tags(tags).await?;
+    println!("Events: list-events");
+    let response = client.events().list_events().page_size(1).await?;
+    println!("{response:?}");
     Ok(())
 }

@@ -87,6 +87,13 @@ impl crate::Client {
     pub fn parameters(&self) -> crate::parameters::Parameters<'_> {
         crate::parameters::Parameters::new(self)
     }
+    /// Operations on Events.
+    ///
+    /// Compiled with the `events` Cargo feature (on by default).
+    #[cfg(feature = "events")]
+    pub fn events(&self) -> crate::events::Events<'_> {
+        crate::events::Events::new(self)
+    }
 }
 impl crate::ClientBuilder {
     /// Sends requests to `server`. Operations the API pins to a server of their own keep

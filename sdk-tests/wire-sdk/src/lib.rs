@@ -5,7 +5,8 @@
         feature = "bodies",
         feature = "responses",
         feature = "auth",
-        feature = "parameters"
+        feature = "parameters",
+        feature = "events"
     ),
     doc = include_str!("../README.md")
 )]
@@ -15,7 +16,8 @@
             feature = "bodies",
             feature = "responses",
             feature = "auth",
-            feature = "parameters"
+            feature = "parameters",
+            feature = "events"
         )
     ),
     doc = "A typed client for the API. The guide (`README.md`) is the crate's documentation when every group's Cargo feature is on, as by default."
@@ -50,12 +52,16 @@ pub mod auth;
 #[cfg(feature = "parameters")]
 #[rustfmt::skip]
 pub mod parameters;
+/// Operations on Events.
+#[cfg(feature = "events")]
+#[rustfmt::skip]
+pub mod events;
 pub use client::{Client, ClientBuilder, Server};
 pub use sdkgen_runtime::{
     ApiError, AsyncTokenProvider, BasicAuthProvider, BasicCredentials, BuildError,
     ByteStream, Call, DecodeError, Error, ErrorResponses, FilePart, Hook, HookContext,
-    IntoNullable, MissingFields, Phase, ProviderError, RedirectPolicy, Response,
-    RetryPolicy, TimeoutKind, TokenFuture, TokenProvider,
+    IntoNullable, ItemStream, MissingFields, PageStream, Phase, ProviderError,
+    RedirectPolicy, Response, RetryPolicy, TimeoutKind, TokenFuture, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;
@@ -80,3 +86,7 @@ pub struct AuthDocs;
 #[cfg(all(doctest, feature = "parameters"))]
 #[doc = include_str!("../docs/sdks/parameters/README.md")]
 pub struct ParametersDocs;
+/// Compiles the examples of the group's Markdown docs.
+#[cfg(all(doctest, feature = "events"))]
+#[doc = include_str!("../docs/sdks/events/README.md")]
+pub struct EventsDocs;

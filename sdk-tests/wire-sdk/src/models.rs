@@ -37,6 +37,42 @@ pub struct Job {
     /// The `job` property.
     pub job: String,
 }
+#[cfg(feature = "events")]
+/// ListEventsResponse
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListEventsResponse {
+    /// The `data` property.
+    pub data: Vec<ListEventsResponseDataItem>,
+    /// The `meta` property.
+    pub meta: ListEventsResponseMeta,
+}
+#[cfg(feature = "events")]
+/// ListEventsResponseDataItem
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListEventsResponseDataItem {
+    /// The `id` property.
+    pub id: i64,
+}
+#[cfg(feature = "events")]
+/// ListEventsResponseMeta
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListEventsResponseMeta {
+    /// The `page` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<ListEventsResponseMetaPage>,
+}
+#[cfg(feature = "events")]
+/// ListEventsResponseMetaPage
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListEventsResponseMetaPage {
+    /// The `next` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
 #[cfg(feature = "parameters")]
 /// Point
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

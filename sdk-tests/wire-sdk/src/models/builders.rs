@@ -20,6 +20,31 @@ crate::runtime::model_builder! {
     super::Job as "Job" => JobBuilder; required { job "job" : impl Into < String > =>
     String, } optional {}
 }
+#[cfg(feature = "events")]
+crate::runtime::model_builder! {
+    super::ListEventsResponse as "ListEventsResponse" => ListEventsResponseBuilder;
+    required { data "data" : Vec < super::ListEventsResponseDataItem > => Vec <
+    super::ListEventsResponseDataItem >, meta "meta" : super::ListEventsResponseMeta =>
+    super::ListEventsResponseMeta, } optional {}
+}
+#[cfg(feature = "events")]
+crate::runtime::model_builder! {
+    super::ListEventsResponseDataItem as "ListEventsResponseDataItem" =>
+    ListEventsResponseDataItemBuilder; required { id "id" : i64 => i64, } optional {}
+}
+#[cfg(feature = "events")]
+crate::runtime::model_builder! {
+    super::ListEventsResponseMeta as "ListEventsResponseMeta" =>
+    ListEventsResponseMetaBuilder; required {} optional { page "page" :
+    super::ListEventsResponseMetaPage => Option < super::ListEventsResponseMetaPage > =
+    some, }
+}
+#[cfg(feature = "events")]
+crate::runtime::model_builder! {
+    super::ListEventsResponseMetaPage as "ListEventsResponseMetaPage" =>
+    ListEventsResponseMetaPageBuilder; required {} optional { next "next" : impl Into <
+    String > => Option < String > = some, }
+}
 #[cfg(feature = "parameters")]
 crate::runtime::model_builder! {
     super::Point as "Point" => PointBuilder; required {} optional { x "x" : i64 => Option
