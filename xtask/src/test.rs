@@ -76,6 +76,7 @@ pub fn run() -> Result<(), String> {
             &[],
         ),
     ];
+    forget_packaged_runtime()?;
     for (what, args, env) in steps {
         eprintln!("==> {what}: cargo {}", args.join(" "));
         let status = Command::new(cargo())
@@ -174,6 +175,37 @@ fn whole_api() -> Result<(), String> {
     // Clippy on every target with no group and with a sample of groups alone; their tests
     // and doctests ran above with every group, the same code.
     feature_builds(&crate::workspace_root().join(WHOLE), None, false)
+}
+
+/// Removes what earlier runs of `cargo package` unpacked of the runtime: Cargo unpacks a crate
+/// of the packages made beside the SDK under its registry sources once per name and version,
+/// and uses that copy ever after, so an SDK's verification build on this machine would compile
+/// against the runtime as it was packaged first, not as it is. (The runtime's version goes up
+/// when what generated code needs of it changes, as a published crate's must; this keeps the
+/// check honest between releases.)
+fn forget_packaged_runtime() -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
+    let Some(sources) = home.map(|h| h.join("registry/src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    let version = sdkgen::RUNTIME_VERSION;
+    for registry in registries.flatten() {
+        // The packages' own registries are named by a hash alone; a real one, by its host.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let unpacked = registry.path().join(format!("{RUNTIME}-{version}"));
+        if unpacked.is_dir() {
+            std::fs::remove_dir_all(&unpacked)
+                .map_err(|e| format!("cannot remove {}: {e}", unpacked.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// `cargo package` without its verification build (a third full compilation of the crate)

@@ -38,7 +38,7 @@ pub struct Options {
 
 /// The version of `sdkgen-runtime` the generated code is written for: the one in this
 /// repository's `runtime/` (a test checks they agree).
-pub const RUNTIME_VERSION: &str = "0.1.0";
+pub const RUNTIME_VERSION: &str = "0.2.0";
 
 /// Where a generated crate gets `sdkgen-runtime` from.
 #[derive(Debug, Clone, PartialEq, Eq)]
