@@ -706,7 +706,10 @@ mod tests {
         }
         // A trait's method, called through the trait by `.await`: no setter can shadow it.
         names.remove("into_future");
-        assert!(names.contains("timeout"), "the macro was not read: {names:?}");
+        assert!(
+            names.contains("timeout"),
+            "the macro was not read: {names:?}"
+        );
         for name in &names {
             assert!(
                 RUNTIME_CALL_METHODS.contains(&name.as_str()),

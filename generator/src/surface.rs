@@ -63,12 +63,7 @@ impl Kind {
     fn is_top_level(self) -> bool {
         matches!(
             self,
-            Kind::Struct
-                | Kind::Enum
-                | Kind::Alias
-                | Kind::Function
-                | Kind::Module
-                | Kind::Trait
+            Kind::Struct | Kind::Enum | Kind::Alias | Kind::Function | Kind::Module | Kind::Trait
         )
     }
 }
@@ -289,7 +284,11 @@ impl Walker {
                     for item in &t.items {
                         if let syn::TraitItem::Fn(f) = item {
                             // A method without a default is one more for every implementor.
-                            let required = if f.default.is_none() { " (required)" } else { "" };
+                            let required = if f.default.is_none() {
+                                " (required)"
+                            } else {
+                                ""
+                            };
                             self.add(
                                 format!("{path}::{}()", f.sig.ident),
                                 Kind::Method,
@@ -303,7 +302,11 @@ impl Walker {
                 // its types as written (success, error, params), and the traits it gets.
                 syn::Item::Macro(m)
                     if self.public
-                        && m.mac.path.segments.last().is_some_and(|s| s.ident == "operation_call") =>
+                        && m.mac
+                            .path
+                            .segments
+                            .last()
+                            .is_some_and(|s| s.ident == "operation_call") =>
                 {
                     let tokens: Vec<proc_macro2::TokenTree> =
                         m.mac.tokens.clone().into_iter().collect();

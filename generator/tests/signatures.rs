@@ -21,7 +21,8 @@ fn read(dir: &Path) -> Vec<File> {
     let mut files = Vec::new();
     let mut pending = vec![dir.join("src"), dir.join("docs")];
     while let Some(path) = pending.pop() {
-        for entry in std::fs::read_dir(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())) {
+        for entry in std::fs::read_dir(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        {
             let path = entry.expect("an entry").path();
             if path.is_dir() {
                 pending.push(path);
@@ -101,7 +102,11 @@ fn check(dir: &str, crate_ident: &str) {
                 });
                 assert_eq!(
                     item.signature.replace(' ', ""),
-                    normal(&format!("fn {setter}(mut self, {ty}) -> Self"), crate_ident, module),
+                    normal(
+                        &format!("fn {setter}(mut self, {ty}) -> Self"),
+                        crate_ident,
+                        module
+                    ),
                     "{dir}: the setter `{path}` and its row disagree"
                 );
                 documented.insert(path);
@@ -142,8 +147,16 @@ fn check(dir: &str, crate_ident: &str) {
         let item = api
             .get(&path)
             .unwrap_or_else(|| panic!("{dir}: the docs name `{path}`, which is not public"));
-        let name = path.rsplit("::").next().unwrap_or_default().trim_end_matches("()");
-        let stream = if name == "pages" { "PageStream" } else { "ItemStream" };
+        let name = path
+            .rsplit("::")
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches("()");
+        let stream = if name == "pages" {
+            "PageStream"
+        } else {
+            "ItemStream"
+        };
         assert!(
             item.signature
                 .replace(' ', "")

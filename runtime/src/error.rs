@@ -517,7 +517,8 @@ impl<E: ErrorResponses> Error<E> {
     pub fn api(operation_id: &'static str, error: E) -> Self {
         Error::Api(ApiError {
             operation_id,
-            status: StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            status: StatusCode::from_u16(error.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             headers: HeaderMap::new(),
             body: Bytes::new(),
             snippet: String::new(),

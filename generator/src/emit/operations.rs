@@ -356,8 +356,7 @@ fn group_trait(group: &Group, sigs: &[Signature], models: &Models) -> TokenStrea
             .params_type
             .as_ref()
             .map(|_| quote!(.with_params(params)));
-        let output =
-            quote!(impl std::future::Future<Output = Result<#success, crate::Error<#error>>> + Send);
+        let output = quote!(impl std::future::Future<Output = Result<#success, crate::Error<#error>>> + Send);
         let doc = format!(
             " [`{}::{}`]: `{} {}`.",
             group.type_name,

@@ -5,10 +5,10 @@
 use minijinja::{context, Environment, UndefinedBehavior};
 use serde::Serialize;
 
+use super::signature::{Input, Signature, Source};
 use super::usage::{program, Usage};
 use super::{File, Options};
 use crate::error::Error;
-use super::signature::{Input, Signature, Source};
 use crate::ir::{Api, Group, Operation, ResponseBody, Success};
 
 /// The templates, embedded so the generator is self-contained.

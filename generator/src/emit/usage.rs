@@ -188,7 +188,6 @@ impl<'a> Usage<'a> {
         construct::value_of(self, ty, value)
     }
 
-
     /// The path of a type of a group's module, from outside the crate.
     pub fn group_path(&self, group: &Group, name: &str) -> String {
         format!(
@@ -508,4 +507,3 @@ pub fn wrap(body: &str) -> String {
     out.push_str("\n# Ok(())\n# }\n");
     out
 }
-

@@ -74,7 +74,11 @@ async fn an_optional_body_is_sent_only_when_set() {
     let api = client(&server);
     let body = CreatePersonalAccessTokenRequest::builder()
         .name("ci token".to_owned())
-        .expires_at("2023-11-04T20:10:06Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+        .expires_at(
+            "2023-11-04T20:10:06Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap(),
+        )
         .build()
         .unwrap();
     api.personal_access_tokens()
@@ -102,12 +106,14 @@ async fn create_token<A: PersonalAccessTokensApi>(
 ) -> Result<String, Error<CreatePersonalAccessTokenError>> {
     let body = CreatePersonalAccessTokenRequest::builder()
         .name(name.to_owned())
-        .expires_at("2023-11-04T20:10:06Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+        .expires_at(
+            "2023-11-04T20:10:06Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap(),
+        )
         .build()
         .unwrap();
-    let params = CreatePersonalAccessTokenParams {
-        body: Some(body),
-    };
+    let params = CreatePersonalAccessTokenParams { body: Some(body) };
     let created = api
         .create_personal_access_token(USER.parse().unwrap(), params)
         .await?;
@@ -139,7 +145,8 @@ async fn the_client_implements_each_group_trait_by_sending_the_call() {
             .base_url(server_uri)
             .build()
             .unwrap();
-        api.search(&["x".to_owned()], &[1], SearchParams::default()).await
+        api.search(&["x".to_owned()], &[1], SearchParams::default())
+            .await
     });
     // The wire server is not this one: the call fails, but it was sent from another task.
     assert!(spawned.await.unwrap().is_err());

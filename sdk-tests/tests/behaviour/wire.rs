@@ -146,13 +146,21 @@ async fn plus_json_request_bodies_keep_their_media_type_and_default_is_the_error
         .await;
     let client = client(&server);
     let item = wire_sdk::models::Item::builder().id("a").build().unwrap();
-    let accepted = client.responses().put_item("a", item.clone()).await.unwrap();
+    let accepted = client
+        .responses()
+        .put_item("a", item.clone())
+        .await
+        .unwrap();
     assert_eq!(
         accepted,
         PutItemSuccess::Accepted(wire_sdk::models::Job::builder().job("j1").build().unwrap())
     );
     let item = wire_sdk::models::Item::builder().id("b").build().unwrap();
-    let error = client.responses().put_item("b", item.clone()).await.unwrap_err();
+    let error = client
+        .responses()
+        .put_item("b", item.clone())
+        .await
+        .unwrap_err();
     match error.api_error() {
         Some(PutItemError::Default { status: 418, body }) => {
             assert_eq!(body.title.as_deref(), Some("teapot"))
