@@ -78,7 +78,7 @@ impl Document {
         };
         // Tracking the path costs a fifth of the parse: it is only taken to say where a
         // document that does not parse went wrong.
-        let parsed = OpenAPI::deserialize(&value).or_else(|_| {
+        let parsed = deserialize(&mut value).or_else(|()| {
             serde_path_to_error::deserialize::<_, OpenAPI>(&value).map_err(|e| {
                 (
                     pointer_of(e.path()),
@@ -269,6 +269,31 @@ pub fn component_name<'r>(reference: &'r str, kind: &str) -> Result<&'r str, Str
 /// The pointer-ready form of a component name (JSON pointer unescaping of `~0`/`~1`).
 pub fn unescape(name: &str) -> String {
     name.replace("~1", "/").replace("~0", "~")
+}
+
+/// Parses the normalised document into the 3.0 model, its `components` on a second thread:
+/// they are half of a large document and parse on their own. `Err` if either part does not
+/// parse (the caller parses again, tracking where).
+fn deserialize(value: &mut Value) -> Result<OpenAPI, ()> {
+    let Some(components) = value.get_mut("components") else {
+        return OpenAPI::deserialize(&*value).map_err(drop);
+    };
+    // Left as `null` in its place, so the rest parses without it and keys keep their order.
+    let components = std::mem::take(components);
+    let (rest, parsed) = std::thread::scope(|scope| {
+        let parsed = scope.spawn(|| Option::<openapiv3::Components>::deserialize(&components));
+        let rest = OpenAPI::deserialize(&*value);
+        (rest, parsed.join())
+    });
+    value["components"] = components;
+    match (rest, parsed) {
+        (Ok(mut api), Ok(Ok(components))) => {
+            api.components = components;
+            Ok(api)
+        }
+        (_, Err(panic)) => std::panic::resume_unwind(panic),
+        _ => Err(()),
+    }
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {

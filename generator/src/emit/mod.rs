@@ -319,7 +319,12 @@ fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {
         file: path.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(prettyplease::unparse(&syntax))
+    let printed = prettyplease::unparse(&syntax);
+    drop(syntax);
+    docs::restore(printed).ok_or_else(|| Error::InvalidOutput {
+        file: path.to_owned(),
+        message: "a doc comment was put inside a macro's arguments".to_owned(),
+    })
 }
 
 #[cfg(test)]
