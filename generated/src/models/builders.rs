@@ -4,249 +4,318 @@
 #![allow(deprecated)]
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::AwsRoleDelegationAuthCredential as "AwsRoleDelegationAuthCredential" =>
-    AwsRoleDelegationAuthCredentialBuilder; required { id "id" : uuid::Uuid =>
-    uuid::Uuid, integration_instance "integration_instance" :
-    super::IntegrationInstanceRef => super::IntegrationInstanceRef, missing_permissions
-    "missing_permissions" : Vec < super::MissingPermission > => Vec <
-    super::MissingPermission >, tainted "tainted" : bool => bool, created_at "created_at"
-    : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, config
-    "config" : super::AwsRoleDelegationAuthCredentialConfig =>
-    super::AwsRoleDelegationAuthCredentialConfig, } optional { expires_at "expires_at" :
-    chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    some, }
+    super::AwsRoleDelegationAuthCredential as "AwsRoleDelegationAuthCredential" => AwsRoleDelegationAuthCredentialBuilder;
+    required {
+        id "id": uuid::Uuid => uuid::Uuid,
+        integration_instance "integration_instance": super::IntegrationInstanceRef => super::IntegrationInstanceRef,
+        missing_permissions "missing_permissions": Vec<super::MissingPermission> => Vec<super::MissingPermission>,
+        tainted "tainted": bool => bool,
+        created_at "created_at": chrono::DateTime<chrono::Utc> => chrono::DateTime<chrono::Utc>,
+        config "config": super::AwsRoleDelegationAuthCredentialConfig => super::AwsRoleDelegationAuthCredentialConfig,
+    }
+    optional {
+        expires_at "expires_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+    }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::AwsRoleDelegationAuthCredentialConfig as
-    "AwsRoleDelegationAuthCredentialConfig" =>
-    AwsRoleDelegationAuthCredentialConfigBuilder; required { role_arn "role_arn" : impl
-    Into < String > => String, } optional {}
+    super::AwsRoleDelegationAuthCredentialConfig as "AwsRoleDelegationAuthCredentialConfig" => AwsRoleDelegationAuthCredentialConfigBuilder;
+    required {
+        role_arn "role_arn": impl Into<String> => String,
+    }
+    optional {}
 }
 crate::runtime::model_builder! {
-    super::BadRequestError as "BadRequestError" => BadRequestErrorBuilder; required {
-    status "status" : i64 => i64, title "title" : impl Into < String > => String,
-    instance "instance" : impl Into < String > => String, detail "detail" : impl Into <
-    String > => String, invalid_parameters "invalid_parameters" : Vec <
-    super::InvalidParametersItem > => Vec < super::InvalidParametersItem >, } optional {
-    r#type "type" : impl Into < String > => Option < String > = some, }
+    super::BadRequestError as "BadRequestError" => BadRequestErrorBuilder;
+    required {
+        status "status": i64 => i64,
+        title "title": impl Into<String> => String,
+        instance "instance": impl Into<String> => String,
+        detail "detail": impl Into<String> => String,
+        invalid_parameters "invalid_parameters": Vec<super::InvalidParametersItem> => Vec<super::InvalidParametersItem>,
+    }
+    optional {
+        r#type "type": impl Into<String> => Option<String> = some,
+    }
 }
 crate::runtime::model_builder! {
-    super::BaseError as "BaseError" => BaseErrorBuilder; required { status "status" : i64
-    => i64, title "title" : impl Into < String > => String, instance "instance" : impl
-    Into < String > => String, detail "detail" : impl Into < String > => String, }
-    optional { r#type "type" : impl Into < String > => Option < String > = some, }
-}
-#[cfg(feature = "integration-instance-auth-credentials")]
-crate::runtime::model_builder! {
-    super::CreateAwsRoleDelegationAuthCredential as
-    "CreateAwsRoleDelegationAuthCredential" =>
-    CreateAwsRoleDelegationAuthCredentialBuilder; required { config "config" :
-    super::CreateAwsRoleDelegationAuthCredentialConfig =>
-    super::CreateAwsRoleDelegationAuthCredentialConfig, } optional {}
-}
-#[cfg(feature = "integration-instance-auth-credentials")]
-crate::runtime::model_builder! {
-    super::CreateAwsRoleDelegationAuthCredentialConfig as
-    "CreateAwsRoleDelegationAuthCredentialConfig" =>
-    CreateAwsRoleDelegationAuthCredentialConfigBuilder; required { role_arn "role_arn" :
-    impl Into < String > => String, } optional {}
+    super::BaseError as "BaseError" => BaseErrorBuilder;
+    required {
+        status "status": i64 => i64,
+        title "title": impl Into<String> => String,
+        instance "instance": impl Into<String> => String,
+        detail "detail": impl Into<String> => String,
+    }
+    optional {
+        r#type "type": impl Into<String> => Option<String> = some,
+    }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::CreateGithubAppInstallationCredential as
-    "CreateGithubAppInstallationCredential" =>
-    CreateGithubAppInstallationCredentialBuilder; required { config "config" :
-    super::CreateGithubAppInstallationCredentialConfig =>
-    super::CreateGithubAppInstallationCredentialConfig, } optional {}
+    super::CreateAwsRoleDelegationAuthCredential as "CreateAwsRoleDelegationAuthCredential" => CreateAwsRoleDelegationAuthCredentialBuilder;
+    required {
+        config "config": super::CreateAwsRoleDelegationAuthCredentialConfig => super::CreateAwsRoleDelegationAuthCredentialConfig,
+    }
+    optional {}
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::CreateGithubAppInstallationCredentialConfig as
-    "CreateGithubAppInstallationCredentialConfig" =>
-    CreateGithubAppInstallationCredentialConfigBuilder; required { installation_id
-    "installation_id" : impl Into < String > => String, code "code" : impl Into < String
-    > => String, } optional { app_installed_by "app_installed_by" : impl Into < String >
-    => Option < String > = some, }
+    super::CreateAwsRoleDelegationAuthCredentialConfig as "CreateAwsRoleDelegationAuthCredentialConfig" => CreateAwsRoleDelegationAuthCredentialConfigBuilder;
+    required {
+        role_arn "role_arn": impl Into<String> => String,
+    }
+    optional {}
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::CreateMultiKeyAuthCredential as "CreateMultiKeyAuthCredential" =>
-    CreateMultiKeyAuthCredentialBuilder; required { config "config" :
-    super::CreateMultiKeyAuthCredentialConfig =>
-    super::CreateMultiKeyAuthCredentialConfig, } optional {}
+    super::CreateGithubAppInstallationCredential as "CreateGithubAppInstallationCredential" => CreateGithubAppInstallationCredentialBuilder;
+    required {
+        config "config": super::CreateGithubAppInstallationCredentialConfig => super::CreateGithubAppInstallationCredentialConfig,
+    }
+    optional {}
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::CreateMultiKeyAuthCredentialConfig as "CreateMultiKeyAuthCredentialConfig" =>
-    CreateMultiKeyAuthCredentialConfigBuilder; required { headers "headers" : Vec <
-    super::CreateMultiKeyAuthCredentialConfigHeadersItem > => Vec <
-    super::CreateMultiKeyAuthCredentialConfigHeadersItem >, } optional {}
+    super::CreateGithubAppInstallationCredentialConfig as "CreateGithubAppInstallationCredentialConfig" => CreateGithubAppInstallationCredentialConfigBuilder;
+    required {
+        installation_id "installation_id": impl Into<String> => String,
+        code "code": impl Into<String> => String,
+    }
+    optional {
+        app_installed_by "app_installed_by": impl Into<String> => Option<String> = some,
+    }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::CreateMultiKeyAuthCredentialConfigHeadersItem as
-    "CreateMultiKeyAuthCredentialConfigHeadersItem" =>
-    CreateMultiKeyAuthCredentialConfigHeadersItemBuilder; required { name "name" : impl
-    Into < String > => String, key "key" : impl Into < String > => String, } optional {}
+    super::CreateMultiKeyAuthCredential as "CreateMultiKeyAuthCredential" => CreateMultiKeyAuthCredentialBuilder;
+    required {
+        config "config": super::CreateMultiKeyAuthCredentialConfig => super::CreateMultiKeyAuthCredentialConfig,
+    }
+    optional {}
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::CreateOauthCredential as "CreateOauthCredential" =>
-    CreateOauthCredentialBuilder; required { config "config" :
-    super::CreateOauthCredentialConfig => super::CreateOauthCredentialConfig, } optional
-    {}
+    super::CreateMultiKeyAuthCredentialConfig as "CreateMultiKeyAuthCredentialConfig" => CreateMultiKeyAuthCredentialConfigBuilder;
+    required {
+        headers "headers": Vec<super::CreateMultiKeyAuthCredentialConfigHeadersItem> => Vec<super::CreateMultiKeyAuthCredentialConfigHeadersItem>,
+    }
+    optional {}
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::CreateOauthCredentialConfig as "CreateOauthCredentialConfig" =>
-    CreateOauthCredentialConfigBuilder; required { grant_type "grant_type" :
-    super::CreateOauthCredentialConfigGrantType =>
-    super::CreateOauthCredentialConfigGrantType, code "code" : impl Into < String > =>
-    String, redirect_uri "redirect_uri" : impl Into < String > => String, } optional {}
+    super::CreateMultiKeyAuthCredentialConfigHeadersItem as "CreateMultiKeyAuthCredentialConfigHeadersItem" => CreateMultiKeyAuthCredentialConfigHeadersItemBuilder;
+    required {
+        name "name": impl Into<String> => String,
+        key "key": impl Into<String> => String,
+    }
+    optional {}
+}
+#[cfg(feature = "integration-instance-auth-credentials")]
+crate::runtime::model_builder! {
+    super::CreateOauthCredential as "CreateOauthCredential" => CreateOauthCredentialBuilder;
+    required {
+        config "config": super::CreateOauthCredentialConfig => super::CreateOauthCredentialConfig,
+    }
+    optional {}
+}
+#[cfg(feature = "integration-instance-auth-credentials")]
+crate::runtime::model_builder! {
+    super::CreateOauthCredentialConfig as "CreateOauthCredentialConfig" => CreateOauthCredentialConfigBuilder;
+    required {
+        grant_type "grant_type": super::CreateOauthCredentialConfigGrantType => super::CreateOauthCredentialConfigGrantType,
+        code "code": impl Into<String> => String,
+        redirect_uri "redirect_uri": impl Into<String> => String,
+    }
+    optional {}
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
-    super::CreatePersonalAccessTokenRequest as "CreatePersonalAccessTokenRequest" =>
-    CreatePersonalAccessTokenRequestBuilder; required { name "name" : impl Into < String
-    > => String, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
-    chrono::DateTime < chrono::Utc >, } optional {}
+    super::CreatePersonalAccessTokenRequest as "CreatePersonalAccessTokenRequest" => CreatePersonalAccessTokenRequestBuilder;
+    required {
+        name "name": impl Into<String> => String,
+        expires_at "expires_at": chrono::DateTime<chrono::Utc> => chrono::DateTime<chrono::Utc>,
+    }
+    optional {}
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::GithubAppInstallationCredential as "GithubAppInstallationCredential" =>
-    GithubAppInstallationCredentialBuilder; required { id "id" : uuid::Uuid =>
-    uuid::Uuid, integration_instance "integration_instance" :
-    super::IntegrationInstanceRef => super::IntegrationInstanceRef, missing_permissions
-    "missing_permissions" : Vec < super::MissingPermission > => Vec <
-    super::MissingPermission >, tainted "tainted" : bool => bool, created_at "created_at"
-    : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, config
-    "config" : super::GithubAppInstallationCredentialConfig =>
-    super::GithubAppInstallationCredentialConfig, } optional { expires_at "expires_at" :
-    chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    some, }
+    super::GithubAppInstallationCredential as "GithubAppInstallationCredential" => GithubAppInstallationCredentialBuilder;
+    required {
+        id "id": uuid::Uuid => uuid::Uuid,
+        integration_instance "integration_instance": super::IntegrationInstanceRef => super::IntegrationInstanceRef,
+        missing_permissions "missing_permissions": Vec<super::MissingPermission> => Vec<super::MissingPermission>,
+        tainted "tainted": bool => bool,
+        created_at "created_at": chrono::DateTime<chrono::Utc> => chrono::DateTime<chrono::Utc>,
+        config "config": super::GithubAppInstallationCredentialConfig => super::GithubAppInstallationCredentialConfig,
+    }
+    optional {
+        expires_at "expires_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+    }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::GithubAppInstallationCredentialConfig as
-    "GithubAppInstallationCredentialConfig" =>
-    GithubAppInstallationCredentialConfigBuilder; required { installation_id
-    "installation_id" : impl Into < String > => String, } optional { app_installed_by
-    "app_installed_by" : impl Into < String > => Option < String > = some, }
+    super::GithubAppInstallationCredentialConfig as "GithubAppInstallationCredentialConfig" => GithubAppInstallationCredentialConfigBuilder;
+    required {
+        installation_id "installation_id": impl Into<String> => String,
+    }
+    optional {
+        app_installed_by "app_installed_by": impl Into<String> => Option<String> = some,
+    }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::IntegrationInstanceRef as "IntegrationInstanceRef" =>
-    IntegrationInstanceRefBuilder; required { id "id" : uuid::Uuid => uuid::Uuid, name
-    "name" : impl Into < String > => String, display_name "display_name" : impl Into <
-    String > => String, } optional {}
+    super::IntegrationInstanceRef as "IntegrationInstanceRef" => IntegrationInstanceRefBuilder;
+    required {
+        id "id": uuid::Uuid => uuid::Uuid,
+        name "name": impl Into<String> => String,
+        display_name "display_name": impl Into<String> => String,
+    }
+    optional {}
 }
 crate::runtime::model_builder! {
-    super::InvalidParameterChoiceItem as "InvalidParameterChoiceItem" =>
-    InvalidParameterChoiceItemBuilder; required { field "field" : impl Into < String > =>
-    String, rule "rule" : super::InvalidParameterChoiceItemRule =>
-    super::InvalidParameterChoiceItemRule, reason "reason" : impl Into < String > =>
-    String, choices "choices" : Vec < serde_json::Value > => Vec < serde_json::Value >, }
-    optional { source "source" : impl Into < String > => Option < String > = some, }
+    super::InvalidParameterChoiceItem as "InvalidParameterChoiceItem" => InvalidParameterChoiceItemBuilder;
+    required {
+        field "field": impl Into<String> => String,
+        rule "rule": super::InvalidParameterChoiceItemRule => super::InvalidParameterChoiceItemRule,
+        reason "reason": impl Into<String> => String,
+        choices "choices": Vec<serde_json::Value> => Vec<serde_json::Value>,
+    }
+    optional {
+        source "source": impl Into<String> => Option<String> = some,
+    }
 }
 crate::runtime::model_builder! {
-    super::InvalidParameterDependentItem as "InvalidParameterDependentItem" =>
-    InvalidParameterDependentItemBuilder; required { field "field" : impl Into < String >
-    => String, reason "reason" : impl Into < String > => String, } optional { rule "rule"
-    : super::InvalidParameterDependentItemRule => Option <
-    super::InvalidParameterDependentItemRule > = some, dependents "dependents" : Vec <
-    serde_json::Value > => Option < Vec < serde_json::Value > > = some, source "source" :
-    impl Into < String > => Option < String > = some, }
+    super::InvalidParameterDependentItem as "InvalidParameterDependentItem" => InvalidParameterDependentItemBuilder;
+    required {
+        field "field": impl Into<String> => String,
+        reason "reason": impl Into<String> => String,
+    }
+    optional {
+        rule "rule": super::InvalidParameterDependentItemRule => Option<super::InvalidParameterDependentItemRule> = some,
+        dependents "dependents": Vec<serde_json::Value> => Option<Vec<serde_json::Value>> = some,
+        source "source": impl Into<String> => Option<String> = some,
+    }
 }
 crate::runtime::model_builder! {
-    super::InvalidParameterMaximumLength as "InvalidParameterMaximumLength" =>
-    InvalidParameterMaximumLengthBuilder; required { field "field" : impl Into < String >
-    => String, rule "rule" : super::InvalidParameterMaximumLengthRule =>
-    super::InvalidParameterMaximumLengthRule, maximum "maximum" : i64 => i64, reason
-    "reason" : impl Into < String > => String, } optional { source "source" : impl Into <
-    String > => Option < String > = some, }
+    super::InvalidParameterMaximumLength as "InvalidParameterMaximumLength" => InvalidParameterMaximumLengthBuilder;
+    required {
+        field "field": impl Into<String> => String,
+        rule "rule": super::InvalidParameterMaximumLengthRule => super::InvalidParameterMaximumLengthRule,
+        maximum "maximum": i64 => i64,
+        reason "reason": impl Into<String> => String,
+    }
+    optional {
+        source "source": impl Into<String> => Option<String> = some,
+    }
 }
 crate::runtime::model_builder! {
-    super::InvalidParameterMinimumLength as "InvalidParameterMinimumLength" =>
-    InvalidParameterMinimumLengthBuilder; required { field "field" : impl Into < String >
-    => String, rule "rule" : super::InvalidParameterMinimumLengthRule =>
-    super::InvalidParameterMinimumLengthRule, minimum "minimum" : i64 => i64, reason
-    "reason" : impl Into < String > => String, } optional { source "source" : impl Into <
-    String > => Option < String > = some, }
+    super::InvalidParameterMinimumLength as "InvalidParameterMinimumLength" => InvalidParameterMinimumLengthBuilder;
+    required {
+        field "field": impl Into<String> => String,
+        rule "rule": super::InvalidParameterMinimumLengthRule => super::InvalidParameterMinimumLengthRule,
+        minimum "minimum": i64 => i64,
+        reason "reason": impl Into<String> => String,
+    }
+    optional {
+        source "source": impl Into<String> => Option<String> = some,
+    }
 }
 crate::runtime::model_builder! {
-    super::InvalidParameterStandard as "InvalidParameterStandard" =>
-    InvalidParameterStandardBuilder; required { field "field" : impl Into < String > =>
-    String, reason "reason" : impl Into < String > => String, } optional { rule "rule" :
-    super::InvalidRules => Option < super::InvalidRules > = some, source "source" : impl
-    Into < String > => Option < String > = some, }
+    super::InvalidParameterStandard as "InvalidParameterStandard" => InvalidParameterStandardBuilder;
+    required {
+        field "field": impl Into<String> => String,
+        reason "reason": impl Into<String> => String,
+    }
+    optional {
+        rule "rule": super::InvalidRules => Option<super::InvalidRules> = some,
+        source "source": impl Into<String> => Option<String> = some,
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
-    super::ListUsersPersonalAccessTokensResponse as
-    "ListUsersPersonalAccessTokensResponse" =>
-    ListUsersPersonalAccessTokensResponseBuilder; required { data "data" : Vec <
-    super::PersonalAccessToken > => Vec < super::PersonalAccessToken >, } optional { meta
-    "meta" : super::PageMeta => Option < super::PageMeta > = some, }
+    super::ListUsersPersonalAccessTokensResponse as "ListUsersPersonalAccessTokensResponse" => ListUsersPersonalAccessTokensResponseBuilder;
+    required {
+        data "data": Vec<super::PersonalAccessToken> => Vec<super::PersonalAccessToken>,
+    }
+    optional {
+        meta "meta": super::PageMeta => Option<super::PageMeta> = some,
+    }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::MissingPermission as "MissingPermission" => MissingPermissionBuilder; required
-    { scopes "scopes" : Vec < Option < String > > => Vec < Option < String > >, message
-    "message" : impl Into < String > => String, } optional {}
+    super::MissingPermission as "MissingPermission" => MissingPermissionBuilder;
+    required {
+        scopes "scopes": Vec<Option<String>> => Vec<Option<String>>,
+        message "message": impl Into<String> => String,
+    }
+    optional {}
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
-    super::OauthCredential as "OauthCredential" => OauthCredentialBuilder; required { id
-    "id" : uuid::Uuid => uuid::Uuid, integration_instance "integration_instance" :
-    super::IntegrationInstanceRef => super::IntegrationInstanceRef, missing_permissions
-    "missing_permissions" : Vec < super::MissingPermission > => Vec <
-    super::MissingPermission >, tainted "tainted" : bool => bool, created_at "created_at"
-    : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
-    expires_at "expires_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = some, }
+    super::OauthCredential as "OauthCredential" => OauthCredentialBuilder;
+    required {
+        id "id": uuid::Uuid => uuid::Uuid,
+        integration_instance "integration_instance": super::IntegrationInstanceRef => super::IntegrationInstanceRef,
+        missing_permissions "missing_permissions": Vec<super::MissingPermission> => Vec<super::MissingPermission>,
+        tainted "tainted": bool => bool,
+        created_at "created_at": chrono::DateTime<chrono::Utc> => chrono::DateTime<chrono::Utc>,
+    }
+    optional {
+        expires_at "expires_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
-    super::PageMeta as "PageMeta" => PageMetaBuilder; required { number "number" : f64 =>
-    f64, size "size" : f64 => f64, total "total" : f64 => f64, } optional {}
+    super::PageMeta as "PageMeta" => PageMetaBuilder;
+    required {
+        number "number": f64 => f64,
+        size "size": f64 => f64,
+        total "total": f64 => f64,
+    }
+    optional {}
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
     super::PersonalAccessToken as "PersonalAccessToken" => PersonalAccessTokenBuilder;
-    required { id "id" : uuid::Uuid => uuid::Uuid, user_id "user_id" : uuid::Uuid =>
-    uuid::Uuid, name "name" : impl Into < String > => String, state "state" :
-    super::PersonalAccessTokenState => super::PersonalAccessTokenState, created_at
-    "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
-    updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
-    chrono::Utc >, } optional { revoked_by "revoked_by" : uuid::Uuid => Option <
-    uuid::Uuid > = some, last_used_at "last_used_at" : chrono::DateTime < chrono::Utc >
-    => Option < chrono::DateTime < chrono::Utc > > = some, expires_at "expires_at" :
-    chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    some, revoked_at "revoked_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = some, }
+    required {
+        id "id": uuid::Uuid => uuid::Uuid,
+        user_id "user_id": uuid::Uuid => uuid::Uuid,
+        name "name": impl Into<String> => String,
+        state "state": super::PersonalAccessTokenState => super::PersonalAccessTokenState,
+        created_at "created_at": chrono::DateTime<chrono::Utc> => chrono::DateTime<chrono::Utc>,
+        updated_at "updated_at": chrono::DateTime<chrono::Utc> => chrono::DateTime<chrono::Utc>,
+    }
+    optional {
+        revoked_by "revoked_by": uuid::Uuid => Option<uuid::Uuid> = some,
+        last_used_at "last_used_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+        expires_at "expires_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+        revoked_at "revoked_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
-    super::PersonalAccessTokenCreateResponse as "PersonalAccessTokenCreateResponse" =>
-    PersonalAccessTokenCreateResponseBuilder; required { id "id" : uuid::Uuid =>
-    uuid::Uuid, user_id "user_id" : uuid::Uuid => uuid::Uuid, name "name" : impl Into <
-    String > => String, state "state" : super::PersonalAccessTokenState =>
-    super::PersonalAccessTokenState, konnect_token "konnect_token" : impl Into < String >
-    => String, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
-    chrono::DateTime < chrono::Utc >, } optional { revoked_by "revoked_by" : uuid::Uuid
-    => Option < uuid::Uuid > = some, updated_at "updated_at" : chrono::DateTime <
-    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, last_used_at
-    "last_used_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
-    Option < chrono::DateTime < chrono::Utc > > = some, revoked_at "revoked_at" :
-    chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    some, }
+    super::PersonalAccessTokenCreateResponse as "PersonalAccessTokenCreateResponse" => PersonalAccessTokenCreateResponseBuilder;
+    required {
+        id "id": uuid::Uuid => uuid::Uuid,
+        user_id "user_id": uuid::Uuid => uuid::Uuid,
+        name "name": impl Into<String> => String,
+        state "state": super::PersonalAccessTokenState => super::PersonalAccessTokenState,
+        konnect_token "konnect_token": impl Into<String> => String,
+        created_at "created_at": chrono::DateTime<chrono::Utc> => chrono::DateTime<chrono::Utc>,
+    }
+    optional {
+        revoked_by "revoked_by": uuid::Uuid => Option<uuid::Uuid> = some,
+        updated_at "updated_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+        last_used_at "last_used_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+        expires_at "expires_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+        revoked_at "revoked_at": chrono::DateTime<chrono::Utc> => Option<chrono::DateTime<chrono::Utc>> = some,
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
-    super::UpdatePersonalAccessTokenDetailsRequest as
-    "UpdatePersonalAccessTokenDetailsRequest" =>
-    UpdatePersonalAccessTokenDetailsRequestBuilder; required {} optional { name "name" :
-    impl Into < String > => Option < String > = some, }
+    super::UpdatePersonalAccessTokenDetailsRequest as "UpdatePersonalAccessTokenDetailsRequest" => UpdatePersonalAccessTokenDetailsRequestBuilder;
+    required {}
+    optional {
+        name "name": impl Into<String> => Option<String> = some,
+    }
 }

@@ -118,7 +118,6 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
             )?],
             Job::Models(part) => {
                 let (header, items) = models::models_rs(api, part.clone());
-                let (builders_header, builders) = models::builders_rs(api, part.clone());
                 vec![
                     File {
                         path: MODELS.to_owned(),
@@ -126,7 +125,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
                     },
                     File {
                         path: BUILDERS.to_owned(),
-                        contents: format_items(BUILDERS, builders_header, builders)?,
+                        contents: models::builders_rs(api, part.clone())?,
                     },
                 ]
             }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_or;
-use super::tokens::{cfg_any, ident, Models};
+use super::tokens::{cfg_any, cfg_any_text, ident, type_text, Models};
 use crate::ir::{
     AdditionalField, Api, EnumVariant, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeKind,
     TypeRef, UntaggedVariant,
@@ -469,33 +469,39 @@ fn untagged(
     }
 }
 
-/// The builders' module: its inner attributes, then one builder per struct of `part` (a range
-/// of `api.types`), the first part with the inner attributes. Builders live in a module of
-/// their own so `FooBuilder` never meets a model of that name; they name models by `super::`.
-pub fn builders_rs(
-    api: &Api,
-    part: std::ops::Range<usize>,
-) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
-    let header = if part.start == 0 {
-        quote! {
-            //! A builder per model: `Model::builder()`, a setter per field, then `build()`.
-            #![allow(deprecated)]
-        }
-    } else {
-        TokenStream::new()
-    };
+/// The builders module's text for the models in `part` (a range of `api.types`), the first
+/// part with the module's header. Written from a template rather than through `syn`: each
+/// builder is one `model_builder!` invocation, whose arguments `prettyplease` would print
+/// token by token.
+pub fn builders_rs(api: &Api, part: std::ops::Range<usize>) -> Result<String, crate::error::Error> {
     let models = Models::new(&api.types, quote!(super::));
-    (
-        header,
-        api.types[part]
-            .iter()
-            .filter_map(move |def| builder(def, &models)),
+    let builders: Vec<Builder> = api.types[part.clone()]
+        .iter()
+        .filter_map(|def| builder(def, &models))
+        .collect();
+    super::text::render(
+        "builders.rs",
+        minijinja::context! { header => part.start == 0, builders => builders },
     )
+}
+
+/// A struct's `model_builder!` invocation, its parts as text.
+#[derive(serde::Serialize)]
+struct Builder {
+    cfg: String,
+    model: String,
+    /// The model's name as a string literal, for messages.
+    label: String,
+    builder: String,
+    /// `name "json": Param => Stored,` per field that must be set before `build()`.
+    required: Vec<String>,
+    /// `name "json": Param => Stored = default,` per field that may stay unset.
+    optional: Vec<String>,
 }
 
 /// `model_builder!` for a struct: required fields (neither optional nor nullable, and the
 /// flattened unions) must be set before `build()`; the others default to absent (or empty).
-fn builder(def: &TypeDef, models: &Models) -> Option<TokenStream> {
+fn builder(def: &TypeDef, models: &Models) -> Option<Builder> {
     let TypeKind::Struct {
         fields,
         additional,
@@ -504,15 +510,13 @@ fn builder(def: &TypeDef, models: &Models) -> Option<TokenStream> {
     else {
         return None;
     };
-    let cfg = cfg_any(&def.features);
     let label = def.name.trim_start_matches("r#");
-    let model = ident(&def.name);
-    let builder = ident(&format!("{label}Builder"));
+    let literal = |text: &str| proc_macro2::Literal::string(text).to_string();
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for field in fields {
         let name = ident(&field.name);
-        let json = &field.json_name;
+        let json = literal(&field.json_name);
         let inner = models.ty(&field.ty);
         let (value, converts) = if field.boxed {
             (quote!(Box<#inner>), true)
@@ -520,37 +524,41 @@ fn builder(def: &TypeDef, models: &Models) -> Option<TokenStream> {
             (inner, matches!(field.ty, TypeRef::String | TypeRef::Json))
         };
         let param = if converts {
-            quote!(impl Into<#value>)
+            type_text(quote!(impl Into<#value>))
         } else {
-            value.clone()
+            type_text(value.clone())
         };
+        let value = type_text(value);
         if field.double_option {
-            optional.push(quote!(#name #json: impl crate::IntoNullable<#value> => Option<Option<#value>> = null,));
+            optional.push(format!(
+                "{name} {json}: impl crate::IntoNullable<{value}> => Option<Option<{value}>> = null,"
+            ));
         } else if field.required && !field.nullable {
-            required.push(quote!(#name #json: #param => #value,));
+            required.push(format!("{name} {json}: {param} => {value},"));
         } else {
-            optional.push(quote!(#name #json: #param => Option<#value> = some,));
+            optional.push(format!("{name} {json}: {param} => Option<{value}> = some,"));
         }
     }
     for union in flattened {
         let name = ident(&union.name);
-        let label = &union.name;
-        let ty = models.ty(&TypeRef::Named(union.ty));
-        required.push(quote!(#name #label: #ty => #ty,));
+        let ty = type_text(models.ty(&TypeRef::Named(union.ty)));
+        required.push(format!("{name} {}: {ty} => {ty},", literal(&union.name)));
     }
     if let Some(additional) = additional {
         let name = ident(&additional.name);
-        let label = &additional.name;
-        let value = models.ty(&additional.ty);
-        let map = quote!(std::collections::BTreeMap<String, #value>);
-        optional.push(quote!(#name #label: #map => #map = set,));
+        let value = type_text(models.ty(&additional.ty));
+        let map = format!("std::collections::BTreeMap<String, {value}>");
+        optional.push(format!(
+            "{name} {}: {map} => {map} = set,",
+            literal(&additional.name)
+        ));
     }
-    Some(quote! {
-        #cfg
-        crate::runtime::model_builder! {
-            super::#model as #label => #builder;
-            required { #(#required)* }
-            optional { #(#optional)* }
-        }
+    Some(Builder {
+        cfg: cfg_any_text(&def.features),
+        model: ident(&def.name).to_string(),
+        label: literal(label),
+        builder: format!("{label}Builder"),
+        required,
+        optional,
     })
 }

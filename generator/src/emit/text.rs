@@ -19,6 +19,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("README.md", include_str!("../../../templates/README.md.j2")),
     ("group.md", include_str!("../../../templates/group.md.j2")),
+    (
+        "builders.rs",
+        include_str!("../../../templates/builders.rs.j2"),
+    ),
 ];
 
 /// What the templates say about the API itself: a view of the IR's fields they read, so the
@@ -356,6 +360,22 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
             .find(|(_, op)| op.pagination.is_some() && !op.deprecated)
             .map(|(group, op)| program(&usage.items_example(group, op))),
     }
+}
+
+/// Renders one of the templates that write Rust (no prose filter: what they are given is code).
+pub fn render(name: &str, context: minijinja::Value) -> Result<String, Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    let source = TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, source)| source);
+    env.add_template(name, source)
+        .map_err(|e| template_error(name, &e))?;
+    env.get_template(name)
+        .and_then(|template| template.render(context))
+        .map_err(|e| template_error(name, &e))
 }
 
 fn template_error(name: &str, error: &minijinja::Error) -> Error {

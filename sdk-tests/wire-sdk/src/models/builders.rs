@@ -5,59 +5,88 @@
 #[cfg(feature = "parameters")]
 crate::runtime::model_builder! {
     super::CreateTokenRequest as "CreateTokenRequest" => CreateTokenRequestBuilder;
-    required { grant_type "grant_type" : impl Into < String > => String, } optional {
-    scope "scope" : Vec < String > => Option < Vec < String > > = some, audiences
-    "audiences" : Vec < String > => Option < Vec < String > > = some, claims "claims" :
-    super::Point => Option < super::Point > = some, }
+    required {
+        grant_type "grant_type": impl Into<String> => String,
+    }
+    optional {
+        scope "scope": Vec<String> => Option<Vec<String>> = some,
+        audiences "audiences": Vec<String> => Option<Vec<String>> = some,
+        claims "claims": super::Point => Option<super::Point> = some,
+    }
 }
 #[cfg(feature = "responses")]
 crate::runtime::model_builder! {
-    super::Item as "Item" => ItemBuilder; required { id "id" : impl Into < String > =>
-    String, } optional {}
+    super::Item as "Item" => ItemBuilder;
+    required {
+        id "id": impl Into<String> => String,
+    }
+    optional {}
 }
 #[cfg(feature = "responses")]
 crate::runtime::model_builder! {
-    super::Job as "Job" => JobBuilder; required { job "job" : impl Into < String > =>
-    String, } optional {}
+    super::Job as "Job" => JobBuilder;
+    required {
+        job "job": impl Into<String> => String,
+    }
+    optional {}
 }
 #[cfg(feature = "events")]
 crate::runtime::model_builder! {
     super::ListEventsResponse as "ListEventsResponse" => ListEventsResponseBuilder;
-    required { data "data" : Vec < super::ListEventsResponseDataItem > => Vec <
-    super::ListEventsResponseDataItem >, meta "meta" : super::ListEventsResponseMeta =>
-    super::ListEventsResponseMeta, } optional {}
+    required {
+        data "data": Vec<super::ListEventsResponseDataItem> => Vec<super::ListEventsResponseDataItem>,
+        meta "meta": super::ListEventsResponseMeta => super::ListEventsResponseMeta,
+    }
+    optional {}
 }
 #[cfg(feature = "events")]
 crate::runtime::model_builder! {
-    super::ListEventsResponseDataItem as "ListEventsResponseDataItem" =>
-    ListEventsResponseDataItemBuilder; required { id "id" : i64 => i64, } optional {}
+    super::ListEventsResponseDataItem as "ListEventsResponseDataItem" => ListEventsResponseDataItemBuilder;
+    required {
+        id "id": i64 => i64,
+    }
+    optional {}
 }
 #[cfg(feature = "events")]
 crate::runtime::model_builder! {
-    super::ListEventsResponseMeta as "ListEventsResponseMeta" =>
-    ListEventsResponseMetaBuilder; required {} optional { page "page" :
-    super::ListEventsResponseMetaPage => Option < super::ListEventsResponseMetaPage > =
-    some, }
+    super::ListEventsResponseMeta as "ListEventsResponseMeta" => ListEventsResponseMetaBuilder;
+    required {}
+    optional {
+        page "page": super::ListEventsResponseMetaPage => Option<super::ListEventsResponseMetaPage> = some,
+    }
 }
 #[cfg(feature = "events")]
 crate::runtime::model_builder! {
-    super::ListEventsResponseMetaPage as "ListEventsResponseMetaPage" =>
-    ListEventsResponseMetaPageBuilder; required {} optional { next "next" : impl Into <
-    String > => Option < String > = some, }
+    super::ListEventsResponseMetaPage as "ListEventsResponseMetaPage" => ListEventsResponseMetaPageBuilder;
+    required {}
+    optional {
+        next "next": impl Into<String> => Option<String> = some,
+    }
 }
 #[cfg(feature = "parameters")]
 crate::runtime::model_builder! {
-    super::Point as "Point" => PointBuilder; required {} optional { x "x" : i64 => Option
-    < i64 > = some, y "y" : i64 => Option < i64 > = some, }
+    super::Point as "Point" => PointBuilder;
+    required {}
+    optional {
+        x "x": i64 => Option<i64> = some,
+        y "y": i64 => Option<i64> = some,
+    }
 }
 #[cfg(feature = "responses")]
 crate::runtime::model_builder! {
-    super::Problem as "Problem" => ProblemBuilder; required {} optional { title "title" :
-    impl Into < String > => Option < String > = some, }
+    super::Problem as "Problem" => ProblemBuilder;
+    required {}
+    optional {
+        title "title": impl Into<String> => Option<String> = some,
+    }
 }
 #[cfg(feature = "bodies")]
 crate::runtime::model_builder! {
-    super::UploadMeta as "UploadMeta" => UploadMetaBuilder; required { author "author" :
-    impl Into < String > => String, } optional { year "year" : i64 => Option < i64 > =
-    some, }
+    super::UploadMeta as "UploadMeta" => UploadMetaBuilder;
+    required {
+        author "author": impl Into<String> => String,
+    }
+    optional {
+        year "year": i64 => Option<i64> = some,
+    }
 }
