@@ -54,7 +54,8 @@ pub enum Style {
     SpaceDelimited,
     /// `name=a%7Cb` (query).
     PipeDelimited,
-    /// `name[k]=v`, nested objects nesting their keys, lists repeating the name (query).
+    /// `name[k]=v`, nested objects nesting their keys, lists of scalars repeating the name,
+    /// lists of objects or lists indexing theirs (`name[0][k]=v`) (query).
     DeepObject,
     /// The value as JSON text (a parameter described by `content` with a JSON media type).
     Json,
@@ -296,9 +297,19 @@ pub(crate) fn query_pairs(
 }
 
 /// `name[key]=value`, nesting objects; lists repeat the name.
+///
+/// OpenAPI leaves `deepObject` undefined for lists. A list of scalars repeats the name, as
+/// `form` exploded does; a list holding objects or lists indexes its items, `name[0][k]=v`
+/// (the bracket convention of Rack, PHP and `qs`), since joining an object's keys and values
+/// with commas into one value would lose which is which.
 fn deep_object(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            for (index, item) in items.iter().enumerate() {
+                deep_object(&format!("{name}[{index}]"), item, out);
+            }
+        }
         Value::Array(items) => {
             for item in items.iter().filter(|item| !item.is_null()) {
                 out.push((encode(name), encode(&scalar(item))));
@@ -571,6 +582,34 @@ mod tests {
                 ("filter%5Bids%5D%5Boeq%5D", "1"),
                 ("filter%5Bids%5D%5Boeq%5D", "2"),
                 ("list", "x"),
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_object_lists_of_objects_index_their_items() {
+        let mut out = Vec::new();
+        query_pairs(
+            "items",
+            &json!([{"price": "p,1", "quantity": 2}, {"price": "p2", "tags": ["a", "b"]}]),
+            Style::DeepObject,
+            &mut out,
+        );
+        query_pairs("grid", &json!([[1, 2], [3]]), Style::DeepObject, &mut out);
+        let mut pairs: Vec<(&str, &str)> =
+            out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        pairs.sort();
+        assert_eq!(
+            pairs,
+            [
+                ("grid%5B0%5D", "1"),
+                ("grid%5B0%5D", "2"),
+                ("grid%5B1%5D", "3"),
+                ("items%5B0%5D%5Bprice%5D", "p%2C1"),
+                ("items%5B0%5D%5Bquantity%5D", "2"),
+                ("items%5B1%5D%5Bprice%5D", "p2"),
+                ("items%5B1%5D%5Btags%5D", "a"),
+                ("items%5B1%5D%5Btags%5D", "b"),
             ]
         );
     }
